@@ -1,0 +1,105 @@
+/**
+ * Intent classification entry point. See model.ts for the model (per-language multinomial naive
+ * Bayes over word + word-pair + character n-gram features, with keyword bonuses).
+ *
+ * The model is built lazily on the first call (a few ms) from the bundled training files and then
+ * reused. The language model used is the one of the text's script (detectLang), falling back to
+ * the caller's hint, then Thai. Below the calibrated threshold (DEFAULT_OPTIONS.threshold) the answer is `unknown`, and
+ * `alternatives` then lists the closest real intents so the bot can offer them as quick replies.
+ */
+import { type Entities, extractEntitiesNormalised } from './entities.ts';
+import { INTENTS, type Intent } from './intents.ts';
+import { detectLang, isLang, type Lang } from './lang.ts';
+import {
+  buildModel,
+  DEFAULT_OPTIONS,
+  intentAt,
+  type Model,
+  type ModelOptions,
+  scoreText,
+  type TrainingFile,
+} from './model.ts';
+import { normalise } from './normalise.ts';
+import { TRAINING } from './training.ts';
+
+export interface Alternative {
+  intent: Intent;
+  score: number;
+}
+
+export interface Classification {
+  intent: Intent;
+  /** 0..1 */
+  confidence: number;
+  lang: Lang;
+  entities: Entities;
+  /** Up to three next-best intents (never `unknown` nor the chosen intent), best first. */
+  alternatives: Alternative[];
+}
+
+export interface ClassifyHint {
+  lang?: string;
+}
+
+/** Only this many characters of the input are looked at. */
+export const MAX_INPUT_CHARS = 2000;
+
+const UNKNOWN_INDEX = INTENTS.indexOf('unknown');
+
+let model: Model | undefined;
+
+function getModel(): Model {
+  if (!model) model = buildModel(TRAINING, DEFAULT_OPTIONS);
+  return model;
+}
+
+/** Replaces the model (tests and tuning). Pass undefined to go back to the bundled one. */
+export function setModel(files?: Partial<Record<Lang, TrainingFile>>, options?: ModelOptions): void {
+  model = files ? buildModel(files, options ?? DEFAULT_OPTIONS) : undefined;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Class indices by decreasing probability (ties: INTENTS order). Insertion sort: 13 items. */
+function rank(probs: Float64Array): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < probs.length; i++) {
+    let j = order.length;
+    while (j > 0 && probs[order[j - 1]!]! < probs[i]!) j--;
+    order.splice(j, 0, i);
+  }
+  return order;
+}
+
+/** Classifies one user utterance. Pure apart from the lazily built, immutable model. */
+export function classify(text: string, hint?: ClassifyHint): Classification {
+  const raw = typeof text === 'string' ? text.slice(0, MAX_INPUT_CHARS) : '';
+  const hintLang = isLang(hint?.lang) ? hint.lang : undefined;
+  const norm = normalise(raw);
+  const lang = detectLang(raw) ?? hintLang ?? 'th';
+  if (!norm) return { intent: 'unknown', confidence: 0, lang, entities: {}, alternatives: [] };
+  const entities = extractEntitiesNormalised(norm);
+  const m = getModel();
+  const lm = m.langs.get(lang) ?? (hintLang ? m.langs.get(hintLang) : undefined);
+  if (!lm) return { intent: 'unknown', confidence: 0, lang, entities, alternatives: [] };
+  const { probs, known } = scoreText(lm, norm, m.options);
+  const order = rank(probs);
+  const top = order[0] ?? UNKNOWN_INDEX;
+  const conf = probs[top] ?? 0;
+  let intent: Intent = intentAt(top);
+  let confidence = conf;
+  if (known < m.options.minKnown || conf < m.options.threshold) {
+    intent = 'unknown';
+    confidence = top === UNKNOWN_INDEX ? conf : 1 - conf;
+  }
+  const alternatives: Alternative[] = [];
+  for (const i of order) {
+    if (alternatives.length === 3) break;
+    const name = intentAt(i);
+    if (name === 'unknown' || name === intent) continue;
+    alternatives.push({ intent: name, score: round(probs[i]!) });
+  }
+  return { intent, confidence: round(confidence), lang, entities, alternatives };
+}

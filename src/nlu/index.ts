@@ -1,0 +1,26 @@
+/**
+ * NLU public API: normalisation, language detection, tokenisation, entity extraction and intent
+ * classification. Pure functions, no I/O, no network; the model is built from bundled JSON.
+ */
+export {
+  type Alternative,
+  type Classification,
+  type ClassifyHint,
+  classify,
+  MAX_INPUT_CHARS,
+  setModel,
+} from './classify.ts';
+export {
+  type Entities,
+  extractEntities,
+  extractEntitiesNormalised,
+  isValidNationalId,
+  maskNationalId,
+  type Section,
+} from './entities.ts';
+export { INTENTS, type Intent, isIntent } from './intents.ts';
+export { detectLang, isLang, LANGS, type Lang } from './lang.ts';
+export { DEFAULT_OPTIONS, type ModelOptions, type TrainingFile } from './model.ts';
+export { normalise } from './normalise.ts';
+export { findProvince, PROVINCES, type Province, provinceByCode } from './provinces.ts';
+export { MAX_FEATURE_CHARS, tokenise, words } from './tokenise.ts';

@@ -1,0 +1,18 @@
+/**
+ * Training files bundled at build time (static JSON imports: no fs at runtime, Worker-safe).
+ */
+import en from '../../locales/en/intents.json' with { type: 'json' };
+import km from '../../locales/km/intents.json' with { type: 'json' };
+import lo from '../../locales/lo/intents.json' with { type: 'json' };
+import my from '../../locales/my/intents.json' with { type: 'json' };
+import th from '../../locales/th/intents.json' with { type: 'json' };
+import type { Lang } from './lang.ts';
+import type { TrainingFile } from './model.ts';
+
+export const TRAINING: Readonly<Record<Lang, TrainingFile>> = {
+  th: th as TrainingFile,
+  en: en as TrainingFile,
+  my: my as TrainingFile,
+  km: km as TrainingFile,
+  lo: lo as TrainingFile,
+};

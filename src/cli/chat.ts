@@ -1,0 +1,217 @@
+/**
+ * `npm run cli -- chat`: talk to the bot without LINE. Each line you type becomes a webhook
+ * event, signed with the channel secret like LINE signs it, and the bot's replies are shown as
+ * text. By default the bot runs in this process on DATABASE_PATH; with --url it talks to a
+ * running server, whose LINE_API_BASE_URL must point at the capture server chat starts
+ * (--listen, default 4010).
+ */
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { messagingApi } from '@line/bot-sdk';
+import { demoUserId, type EventBase, events, webhookBody } from '../dev/webhook-events.ts';
+import { createNodeRuntime } from '../entry/node-runtime.ts';
+import type { LineClient } from '../line/client.ts';
+import { assertWithinLimits, type Message } from '../line/limits.ts';
+import { createSignatureVerifier } from '../line/signature.ts';
+import { type Choice, renderMessages } from './render-messages.ts';
+
+const HELP = `Type a question and press Enter. Also:
+  <number>            pick a numbered button or quick reply
+  /loc LAT LNG        share a location (e.g. /loc 18.7883 98.9853)
+  /postback DATA      send a postback (e.g. /postback action=news)
+  /sticker  /image    send a sticker or an image
+  /follow  /unfollow  add or block the bot
+  /help  /quit
+`;
+
+interface Transport {
+  send(body: string): Promise<number>;
+  /** Messages the bot sent since the last call. */
+  collect(): Promise<Message[]>;
+  close(): Promise<void>;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      listen: { type: 'string', default: '4010' },
+      user: { type: 'string', default: 'chat-demo' },
+      lang: { type: 'string', default: 'th' },
+    },
+  });
+  const userId = demoUserId(values.user!);
+  const transport = values.url
+    ? await remoteTransport(values.url, Number(values.listen), values.lang!)
+    : await inProcessTransport(values.lang!);
+
+  const interactive = process.stdin.isTTY === true;
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  if (interactive) out(`Chatting as ${userId} (language ${values.lang}). ${HELP}`);
+
+  let choices: Choice[] = [];
+  const send = async (evt: unknown) => {
+    const status = await transport.send(webhookBody([evt]));
+    if (status !== 200) out(`  (webhook answered HTTP ${status})`);
+    const messages = await transport.collect();
+    if (messages.length === 0) {
+      out('  (no reply)');
+      choices = [];
+      return;
+    }
+    const rendered = renderMessages(messages as messagingApi.Message[]);
+    out(`bot:\n${rendered.text}`);
+    choices = rendered.choices;
+  };
+  const b = (): EventBase => ({ userId });
+
+  const rl = createInterface({ input: process.stdin, terminal: interactive });
+  if (interactive) process.stdout.write('you> ');
+  for await (const raw of rl) {
+    const line = raw.trim();
+    if (line === '/quit' || line === '/exit') break;
+    if (line === '') {
+      if (interactive) process.stdout.write('you> ');
+      continue;
+    }
+    if (!interactive) out(`you> ${line}`);
+    const [cmd, ...rest] = line.split(/\s+/);
+    if (/^\d+$/.test(line) && choices[Number(line) - 1]) {
+      const { action, label } = choices[Number(line) - 1]!;
+      if (action.type === 'postback') {
+        const pb = action as messagingApi.PostbackAction;
+        out(`  (tapped "${label}")`);
+        await send(events.postback(b(), pb.data ?? ''));
+      } else if (action.type === 'message') {
+        await send(events.text(b(), (action as messagingApi.MessageAction).text ?? label));
+      } else if (action.type === 'uri') {
+        out(`  (opens ${(action as messagingApi.URIAction).uri})`);
+      } else if (action.type === 'location') {
+        out('  (share a location with /loc LAT LNG)');
+      } else {
+        out(`  (${action.type} action)`);
+      }
+    } else if (cmd === '/loc' && rest.length >= 2) {
+      await send(events.location(b(), Number(rest[0]), Number(rest[1]), rest.slice(2).join(' ')));
+    } else if (cmd === '/postback' && rest.length > 0) {
+      await send(events.postback(b(), rest.join(' ')));
+    } else if (cmd === '/sticker') {
+      await send(events.sticker(b()));
+    } else if (cmd === '/image') {
+      await send(events.image(b()));
+    } else if (cmd === '/follow') {
+      await send(events.follow(b()));
+    } else if (cmd === '/unfollow') {
+      await send(events.unfollow(b()));
+    } else if (cmd === '/help') {
+      out(HELP);
+    } else {
+      await send(events.text(b(), line));
+    }
+    if (interactive) process.stdout.write('you> ');
+  }
+  await transport.close();
+  return 0;
+}
+
+function captureClient(language: string, sink: Message[]): LineClient {
+  let n = 0;
+  return {
+    async reply(_token, messages) {
+      assertWithinLimits(messages);
+      sink.push(...messages);
+      return { requestId: `chat-${++n}`, duplicate: false };
+    },
+    async push(_to, messages) {
+      assertWithinLimits(messages);
+      sink.push(...messages);
+      return { requestId: `chat-${++n}`, duplicate: false };
+    },
+    async getProfile() {
+      return { displayName: 'Chat user', language };
+    },
+    async issueLinkToken() {
+      return `chat-link-${++n}-${Date.now().toString(36)}`;
+    },
+  };
+}
+
+async function inProcessTransport(language: string): Promise<Transport> {
+  const sink: Message[] = [];
+  const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const runtime = await createNodeRuntime({ env, line: captureClient(language, sink) });
+  await runtime.recover();
+  return {
+    async send(body) {
+      const signature = await runtime.deps.signature.sign(body);
+      const res = await runtime.app.request('/webhook', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': signature },
+        body,
+      });
+      await runtime.queue.idle();
+      return res.status;
+    },
+    async collect() {
+      return sink.splice(0);
+    },
+    close: () => runtime.close(),
+  };
+}
+
+async function remoteTransport(url: string, listen: number, language: string): Promise<Transport> {
+  const sink: Message[] = [];
+  const signer = createSignatureVerifier(process.env.LINE_CHANNEL_SECRET || 'dev-channel-secret');
+  let n = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString('utf8');
+    });
+    req.on('end', () => {
+      const path = req.url ?? '';
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('x-line-request-id', `chat-${++n}`);
+      if (req.method === 'POST' && /\/v2\/bot\/message\/(reply|push)$/.test(path)) {
+        sink.push(...((JSON.parse(body) as { messages: Message[] }).messages ?? []));
+        res.end('{"sentMessages":[]}');
+      } else if (req.method === 'GET' && path.startsWith('/v2/bot/profile/')) {
+        res.end(
+          JSON.stringify({ userId: path.split('/').pop(), displayName: 'Chat user', language }),
+        );
+      } else if (req.method === 'POST' && path.endsWith('/linkToken')) {
+        res.end(JSON.stringify({ linkToken: `chat-link-${n}` }));
+      } else {
+        res.end('{}');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(listen, '127.0.0.1', resolve));
+  process.stdout.write(
+    `Capturing the bot's LINE API calls on http://127.0.0.1:${listen}. Start the bot with\n` +
+      `  LINE_API_BASE_URL=http://127.0.0.1:${listen} npm start\n`,
+  );
+  return {
+    async send(body) {
+      const res = await fetch(new URL('/webhook', url), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-line-signature': await signer.sign(body),
+        },
+        body,
+      });
+      return res.status;
+    },
+    async collect() {
+      const deadline = Date.now() + 5000;
+      while (sink.length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
+      return sink.splice(0);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

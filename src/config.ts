@@ -1,0 +1,136 @@
+/**
+ * Typed configuration from environment variables (SPEC §3.1).
+ * Production refuses to start on missing or malformed values with one line naming the
+ * variable; development warns once per variable and falls back to the default.
+ */
+
+export interface Config {
+  readonly nodeEnv: 'production' | 'development' | 'test';
+  readonly port: number;
+  readonly databasePath: string;
+  readonly channelSecret: string;
+  readonly channelAccessToken: string;
+  readonly lineApiBaseUrl: string;
+  readonly lineDataApiBaseUrl: string;
+  readonly publicBaseUrl: string;
+  readonly adminToken: string | undefined;
+  readonly seedDemo: boolean;
+  readonly logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ParseOptions {
+  /** Called once per defaulted variable in development. */
+  warn?: (message: string) => void;
+}
+
+export function parseConfig(env: Env, options: ParseOptions = {}): Config {
+  const nodeEnv = parseNodeEnv(env.NODE_ENV);
+  const production = nodeEnv === 'production';
+  const warn = options.warn ?? (() => {});
+
+  const required = (name: string, devDefault: string): string => {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') return value;
+    if (production) throw new ConfigError(name, 'is required when NODE_ENV=production');
+    if (nodeEnv === 'development') warn(`${name} is not set; using the development default`);
+    return devDefault;
+  };
+
+  // Secrets first: without them nothing else matters.
+  const channelSecret = required('LINE_CHANNEL_SECRET', 'dev-channel-secret');
+  const channelAccessToken = required('LINE_CHANNEL_ACCESS_TOKEN', 'dev-access-token');
+  const port = parsePort(env.PORT);
+  const lineApiBaseUrl = parseOrigin(
+    'LINE_API_BASE_URL',
+    env.LINE_API_BASE_URL,
+    'https://api.line.me',
+  );
+  const lineDataApiBaseUrl = parseOrigin(
+    'LINE_DATA_API_BASE_URL',
+    env.LINE_DATA_API_BASE_URL,
+    'https://api-data.line.me',
+  );
+  const publicBaseUrl = parseOrigin(
+    'PUBLIC_BASE_URL',
+    env.PUBLIC_BASE_URL,
+    `http://localhost:${port}`,
+  );
+  if (production && !publicBaseUrl.startsWith('https://')) {
+    throw new ConfigError('PUBLIC_BASE_URL', 'must be an https:// origin in production');
+  }
+
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const adminToken = env.ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters');
+  }
+
+  return {
+    nodeEnv,
+    port,
+    databasePath: env.DATABASE_PATH?.trim() || './data/sso-bot.sqlite',
+    channelSecret,
+    channelAccessToken,
+    lineApiBaseUrl,
+    lineDataApiBaseUrl,
+    publicBaseUrl,
+    adminToken,
+    seedDemo: parseBool('SEED_DEMO', env.SEED_DEMO, !production),
+    logLevel,
+  };
+}
+
+function parseNodeEnv(value: string | undefined): Config['nodeEnv'] {
+  if (value === undefined || value === '') return 'development';
+  if (value === 'production' || value === 'development' || value === 'test') return value;
+  throw new ConfigError('NODE_ENV', 'must be production, development or test');
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', `must be an integer from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function parseOrigin(name: string, value: string | undefined, fallback: string): string {
+  const raw = value?.trim() || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) origin, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) origin, got "${raw}"`);
+  }
+  return url.origin;
+}
+
+function parseBool(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'yes'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(value.toLowerCase())) return false;
+  throw new ConfigError(name, 'must be 1 or 0');
+}

@@ -1,0 +1,48 @@
+/**
+ * Deps: the only seams between the app and the world. Entry files build them (Node once, Workers
+ * per request); routes, the dispatcher and handlers receive them and import no globals.
+ */
+import type { Config } from './config.ts';
+import type { I18n } from './i18n.ts';
+import type { LineClient } from './line/client.ts';
+import type { SignatureVerifier } from './line/signature.ts';
+import type { Logger } from './log.ts';
+import type { Store } from './store/db.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Deps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly line: LineClient;
+  readonly i18n: I18n;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly signature: SignatureVerifier;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Runs work after the response: an in-process queue on Node, waitUntil on Workers. */
+  readonly defer: (work: () => Promise<unknown>) => void;
+  readonly tuning: Tuning;
+}
+
+/** Delivery timings; tests shrink them, production keeps the defaults. */
+export interface Tuning {
+  /** A reply token is tried only while the event is younger than this (LINE: 1 minute). */
+  readonly replyWindowMs: number;
+  /** Backoff before retry n (0-based) of a LINE call: base × 2^n, with jitter. */
+  readonly retryBaseMs: number;
+  readonly replyAttempts: number;
+  readonly pushAttempts: number;
+}
+
+export const DEFAULT_TUNING: Tuning = {
+  replyWindowMs: 50_000,
+  retryBaseMs: 500,
+  replyAttempts: 3,
+  pushAttempts: 8,
+};
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

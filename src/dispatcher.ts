@@ -1,0 +1,232 @@
+/**
+ * One event's path: claim it → build the context → route to a handler → deliver the messages
+ * (reply while the token is fresh, else push with a stable retry key) → record the outcome.
+ * Each event is isolated: whatever it throws is logged with its webhookEventId and the LINE
+ * request id, it is marked failed, and its neighbours carry on.
+ */
+import type { Deps } from './deps.ts';
+import type { Ctx, IntentMatch } from './handlers/context.ts';
+import { unsupportedMessage, welcome } from './handlers/general.ts';
+import { intentHandlers } from './handlers/index.ts';
+import { resolveLang } from './i18n.ts';
+import { isIntentName } from './intents.ts';
+import { LineApiError } from './line/client.ts';
+import {
+  isMessageEvent,
+  isPostbackEvent,
+  isTextMessageEvent,
+  type LineEvent,
+} from './line/events.ts';
+import type { Message } from './line/limits.ts';
+import { stableRetryKey } from './line/retry-key.ts';
+import { maskNationalIds } from './log.ts';
+import { getLineUser, markLineUserInactive, upsertLineUser } from './store/line-users.ts';
+import {
+  claimWebhookEvent,
+  type EventOutcome,
+  finishWebhookEvent,
+  markReplyAttempted,
+  type WebhookEventRow,
+} from './store/webhook-events.ts';
+import { understand } from './understand.ts';
+
+/** Event types the bot acts on; everything else is recorded and skipped. */
+export const HANDLED_EVENT_TYPES = new Set([
+  'message',
+  'postback',
+  'follow',
+  'unfollow',
+  'accountLink',
+]);
+
+export async function processWebhookEvent(deps: Deps, id: string, recover = false): Promise<void> {
+  const row = await claimWebhookEvent(deps.store, id, recover);
+  if (!row) return;
+  const recovering = recover && row.attempts > 1;
+  let outcome: EventOutcome;
+  try {
+    const event = JSON.parse(row.payload) as LineEvent;
+    const messages = await route(deps, event, row);
+    outcome = await deliver(deps, row, messages, recovering);
+  } catch (err) {
+    outcome = {
+      status: 'failed',
+      error: maskNationalIds(describe(err)),
+      lineRequestId: err instanceof LineApiError ? err.requestId : null,
+      at: deps.clock.now(),
+    };
+  }
+  const log =
+    outcome.status === 'failed' || outcome.status === 'undeliverable'
+      ? deps.log.error
+      : deps.log.debug;
+  log(`webhook event ${outcome.status}`, {
+    webhookEventId: row.webhookEventId,
+    type: row.type,
+    delivery: outcome.delivery,
+    error: outcome.error ?? undefined,
+    lineRequestId: outcome.lineRequestId ?? undefined,
+  });
+  await finishWebhookEvent(deps.store, row.webhookEventId, outcome);
+}
+
+async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promise<Message[]> {
+  const now = deps.clock.now();
+  const userId = row.userId;
+  if (event.type === 'unfollow') {
+    if (userId) await markLineUserInactive(deps.store, userId, now);
+    return [];
+  }
+  let user = userId ? await getLineUser(deps.store, userId) : undefined;
+  if (userId && (event.type === 'follow' || !user)) {
+    // First contact or (re)follow: learn the profile language once, then keep it stored.
+    const profileLanguage = await fetchProfileLanguage(deps, userId);
+    user = await upsertLineUser(deps.store, userId, now, {
+      status: 'active',
+      ...(profileLanguage ? { profileLanguage } : {}),
+      ...(event.type === 'follow' ? { followedAt: now } : {}),
+    });
+  }
+  const lang = resolveLang(deps.i18n, user);
+  const ctx: Ctx = { deps, event, userId, user, lang, t: deps.i18n.t(lang), now };
+
+  if (event.type === 'follow') return welcome(ctx);
+  if (isTextMessageEvent(event)) {
+    const match = understand(event.message.text, lang);
+    return intentHandlers[match.intent](ctx, match);
+  }
+  if (isPostbackEvent(event)) {
+    const match = parsePostback(event.postback.data);
+    return intentHandlers[match.intent](ctx, match);
+  }
+  if (isMessageEvent(event)) {
+    if (event.message.type === 'location') {
+      return intentHandlers.office_location(ctx, {
+        intent: 'office_location',
+        confidence: 1,
+        entities: {},
+        alternatives: [],
+      });
+    }
+    return unsupportedMessage(ctx, event.message.type);
+  }
+  return [];
+}
+
+/** Postback data is `action=<intent>[&key=value…]` (SPEC §3.4). */
+export function parsePostback(data: string): IntentMatch {
+  const params = Object.fromEntries(new URLSearchParams(data.slice(0, 300)));
+  const action = params.action;
+  if (!isIntentName(action)) {
+    return { intent: 'greeting_help', confidence: 0, entities: {}, alternatives: [], params };
+  }
+  return { intent: action, confidence: 1, entities: {}, alternatives: [], params };
+}
+
+async function fetchProfileLanguage(deps: Deps, userId: string): Promise<string | undefined> {
+  try {
+    const profile = await deps.line.getProfile(userId);
+    return deps.i18n.spoken(profile.language);
+  } catch (err) {
+    deps.log.warn('profile lookup failed; answering in the default language', {
+      error: describe(err),
+      lineRequestId: err instanceof LineApiError ? err.requestId : undefined,
+    });
+    return undefined;
+  }
+}
+
+/**
+ * Reply while the token can still be valid; otherwise push with a retry key derived from the
+ * event id, so a push repeated after a crash is accepted once (409 = already delivered).
+ * A reply attempted before a crash whose token has since expired is not re-sent as a push:
+ * LINE may already have shown it, and a duplicate is worse than a logged uncertainty.
+ */
+async function deliver(
+  deps: Deps,
+  row: WebhookEventRow,
+  messages: Message[],
+  recovering: boolean,
+): Promise<EventOutcome> {
+  const { tuning, clock } = deps;
+  if (messages.length === 0) return { status: 'done', delivery: 'none', at: clock.now() };
+
+  const tokenFresh = () => clock.now() - row.eventTimestamp < tuning.replyWindowMs;
+  let ambiguous = recovering && row.replyAttemptedAt !== null;
+
+  if (row.replyToken && tokenFresh()) {
+    for (let attempt = 0; attempt < tuning.replyAttempts && tokenFresh(); attempt++) {
+      if (attempt > 0) await deps.sleep(backoff(tuning.retryBaseMs, attempt - 1));
+      await markReplyAttempted(deps.store, row.webhookEventId, clock.now());
+      try {
+        const res = await deps.line.reply(row.replyToken, messages);
+        return { status: 'done', delivery: 'reply', lineRequestId: res.requestId, at: clock.now() };
+      } catch (err) {
+        if (!(err instanceof LineApiError)) throw err;
+        if (err.status === 400 && ambiguous) {
+          // The token was consumed by an earlier attempt whose answer we never saw.
+          return {
+            status: 'done',
+            delivery: 'reply',
+            lineRequestId: err.requestId,
+            at: clock.now(),
+          };
+        }
+        if (err.status === 400) break; // token invalid or expired: fall back to push
+        if (!err.retryable) throw err;
+        ambiguous ||= err.ambiguous;
+      }
+    }
+  } else if (ambiguous) {
+    return {
+      status: 'undeliverable',
+      delivery: 'none',
+      error:
+        'reply outcome unknown after restart and the token has expired; not re-sent to avoid a duplicate',
+      at: clock.now(),
+    };
+  }
+
+  if (!row.userId) {
+    return {
+      status: 'undeliverable',
+      delivery: 'none',
+      error: 'reply failed and there is no user to push to',
+      at: clock.now(),
+    };
+  }
+  const user = await getLineUser(deps.store, row.userId);
+  if (user?.status === 'inactive') {
+    return { status: 'undeliverable', delivery: 'none', error: 'user unfollowed', at: clock.now() };
+  }
+  const retryKey = await stableRetryKey(`reply:${row.webhookEventId}`);
+  let last: LineApiError | undefined;
+  for (let attempt = 0; attempt < tuning.pushAttempts; attempt++) {
+    if (attempt > 0) await deps.sleep(backoff(tuning.retryBaseMs, attempt - 1));
+    try {
+      const res = await deps.line.push(row.userId, messages, retryKey);
+      return { status: 'done', delivery: 'push', lineRequestId: res.requestId, at: clock.now() };
+    } catch (err) {
+      if (!(err instanceof LineApiError) || !err.retryable) throw err;
+      last = err;
+    }
+  }
+  return {
+    status: 'undeliverable',
+    delivery: 'none',
+    error: `push failed after ${tuning.pushAttempts} attempts: ${last?.message ?? 'unknown'}`,
+    lineRequestId: last?.requestId ?? null,
+    at: clock.now(),
+  };
+}
+
+/** Exponential backoff with full jitter (LINE's 429 carries no Retry-After). */
+export function backoff(baseMs: number, retry: number): number {
+  const cap = baseMs * 2 ** Math.min(retry, 6);
+  return cap / 2 + Math.random() * (cap / 2);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

@@ -1,0 +1,99 @@
+/**
+ * The Node runtime, assembled: better-sqlite3 store (migrated at boot), LINE client, the
+ * in-process work queue behind `defer`, and recovery of events a crash left unfinished.
+ * `src/entry/node.ts` serves it; tests and the benchmark build it directly.
+ */
+import { createApp } from '../app.ts';
+import { type Config, type Env, parseConfig } from '../config.ts';
+import { DEFAULT_TUNING, type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
+import { processWebhookEvent } from '../dispatcher.ts';
+import { createI18n } from '../i18n.ts';
+import { createLineClient, type LineClient } from '../line/client.ts';
+import { createSignatureVerifier } from '../line/signature.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { migrateNodeStore, type NodeStore, openNodeStore } from '../store/node.ts';
+import { seedDemoData } from '../store/seed.ts';
+import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
+import { createWorkQueue, type WorkQueue } from '../work-queue.ts';
+
+export interface NodeRuntimeOptions {
+  env: Env;
+  log?: Logger;
+  line?: LineClient;
+  tuning?: Partial<Tuning>;
+  clock?: Deps['clock'];
+  sleep?: Deps['sleep'];
+  concurrency?: number;
+}
+
+export interface NodeRuntime {
+  readonly config: Config;
+  readonly deps: Deps;
+  readonly store: NodeStore;
+  readonly app: ReturnType<typeof createApp>;
+  readonly queue: WorkQueue;
+  /** Queues every event a previous process left pending or half-processed; returns how many. */
+  recover(): Promise<number>;
+  /** Waits for queued work, then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<NodeRuntime> {
+  const warnings: string[] = [];
+  const config = parseConfig(options.env, { warn: (m) => warnings.push(m) });
+  const log = options.log ?? createLogger(config.logLevel);
+  for (const w of warnings) log.warn(w);
+
+  const store = openNodeStore(config.databasePath);
+  migrateNodeStore(store);
+  if (config.seedDemo) {
+    const report = await seedDemoData(store);
+    if (report.seeded) log.info('demo data seeded', { version: report.version });
+  }
+
+  const queue = createWorkQueue(options.concurrency ?? 16, (err) =>
+    log.error('deferred work failed', { error: err }),
+  );
+  const deps: Deps = {
+    config,
+    store,
+    log,
+    line:
+      options.line ??
+      createLineClient({
+        channelAccessToken: config.channelAccessToken,
+        apiBaseUrl: config.lineApiBaseUrl,
+      }),
+    i18n: createI18n(),
+    clock: options.clock ?? systemClock,
+    sleep: options.sleep ?? realSleep,
+    signature: createSignatureVerifier(config.channelSecret),
+    defer: (work) => queue.push(work),
+    tuning: { ...DEFAULT_TUNING, ...options.tuning },
+  };
+  const app = createApp(() => deps);
+
+  return {
+    config,
+    deps,
+    store,
+    app,
+    queue,
+    async recover() {
+      let total = 0;
+      for (;;) {
+        const ids = await listUnfinishedWebhookEvents(store, 500);
+        if (ids.length === 0) break;
+        for (const id of ids) queue.push(() => processWebhookEvent(deps, id, true));
+        total += ids.length;
+        await queue.idle();
+      }
+      if (total > 0) log.info('recovered unfinished webhook events', { count: total });
+      return total;
+    },
+    async close() {
+      await queue.idle();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** `npm start`: the bot on Node with embedded SQLite. */
+import { serve } from '@hono/node-server';
+import { ConfigError } from '../config.ts';
+import { createNodeRuntime } from './node-runtime.ts';
+
+async function main(): Promise<void> {
+  const runtime = await createNodeRuntime({ env: process.env });
+  const { config, deps } = runtime;
+  const server = serve({ fetch: runtime.app.fetch, port: config.port }, (info) => {
+    deps.log.info('ready', { port: info.port, database: config.databasePath });
+    if (config.nodeEnv !== 'production') {
+      process.stdout.write(
+        `\nSSO LINE assistant listening on http://localhost:${info.port}\n` +
+          `  webhook: POST http://localhost:${info.port}/webhook   health: GET /healthz\n` +
+          `  database: ${config.databasePath}\n` +
+          `  talk to it: npm run cli -- chat   (in another terminal)\n\n`,
+      );
+    }
+  });
+  // Unfinished events from a previous run go out after the server is listening.
+  void runtime.recover();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.log.info('shutting down', { signal });
+    server.close(() => {
+      void runtime.close().then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`Configuration error: ${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

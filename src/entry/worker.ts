@@ -1,0 +1,76 @@
+/**
+ * Cloudflare Workers entry: D1 store, work deferred with `waitUntil`, and a Cron Trigger that
+ * finishes events a failed isolate left unprocessed. wrangler.toml points here.
+ */
+import type { Context } from 'hono';
+import { createApp } from '../app.ts';
+import { type Config, type Env, parseConfig } from '../config.ts';
+import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../deps.ts';
+import { processWebhookEvent } from '../dispatcher.ts';
+import { createI18n } from '../i18n.ts';
+import { createLineClient } from '../line/client.ts';
+import { createSignatureVerifier, type SignatureVerifier } from '../line/signature.ts';
+import { createLogger } from '../log.ts';
+import { openD1Store } from '../store/d1.ts';
+import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
+
+export interface WorkerBindings {
+  DB: D1Database;
+  [key: string]: unknown;
+}
+
+const i18n = createI18n();
+const perEnv = new WeakMap<object, { config: Config; signature: SignatureVerifier }>();
+
+function envState(env: WorkerBindings) {
+  let state = perEnv.get(env);
+  if (!state) {
+    const vars: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
+    const config = parseConfig(vars as Env);
+    state = { config, signature: createSignatureVerifier(config.channelSecret) };
+    perEnv.set(env, state);
+  }
+  return state;
+}
+
+export function workerDeps(env: WorkerBindings, waitUntil: (p: Promise<unknown>) => void): Deps {
+  const { config, signature } = envState(env);
+  const log = createLogger(config.logLevel);
+  return {
+    config,
+    store: openD1Store(env.DB),
+    line: createLineClient({
+      channelAccessToken: config.channelAccessToken,
+      apiBaseUrl: config.lineApiBaseUrl,
+    }),
+    i18n,
+    log,
+    clock: systemClock,
+    sleep: realSleep,
+    signature,
+    defer: (work) =>
+      waitUntil(work().catch((err: unknown) => log.error('deferred work failed', { error: err }))),
+    tuning: DEFAULT_TUNING,
+  };
+}
+
+const app = createApp((c: Context) => {
+  const env = c.env as WorkerBindings;
+  return workerDeps(env, (p) => c.executionCtx.waitUntil(p));
+});
+
+/** Events still unfinished a minute after they arrived lost their isolate: finish them. */
+export async function recoverStaleEvents(deps: Deps, olderThanMs = 60_000): Promise<number> {
+  const ids = await listUnfinishedWebhookEvents(deps.store, 200, deps.clock.now() - olderThanMs);
+  for (const id of ids) await processWebhookEvent(deps, id, true);
+  return ids.length;
+}
+
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller: ScheduledController, env: WorkerBindings, ctx: ExecutionContext) {
+    const deps = workerDeps(env, (p) => ctx.waitUntil(p));
+    ctx.waitUntil(recoverStaleEvents(deps));
+  },
+} satisfies ExportedHandler<WorkerBindings>;

@@ -1,0 +1,69 @@
+import type { messagingApi } from '@line/bot-sdk';
+import type { Deps } from '../deps.ts';
+import type { Lang, Translate } from '../i18n.ts';
+import type { IntentName } from '../intents.ts';
+import type { LineEvent } from '../line/events.ts';
+import type { Message } from '../line/limits.ts';
+import type { LineUserRow } from '../store/line-users.ts';
+
+/** One per event: everything a handler may use. Handlers return messages; they never send. */
+export interface Ctx {
+  readonly deps: Deps;
+  readonly event: LineEvent;
+  readonly userId: string | null;
+  readonly user: LineUserRow | undefined;
+  readonly lang: Lang;
+  readonly t: Translate;
+  readonly now: number;
+}
+
+/** What the understanding step found (or a postback said). */
+export interface IntentMatch {
+  readonly intent: IntentName;
+  readonly confidence: number;
+  readonly entities: Record<string, unknown>;
+  /** Closest other intents, best first (for "did you mean" quick replies). */
+  readonly alternatives: readonly IntentName[];
+  readonly text?: string;
+  /** Extra postback parameters (`action=<intent>&key=value`). */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+export type IntentHandler = (ctx: Ctx, match: IntentMatch) => Promise<Message[]>;
+
+export const MAIN_INTENTS: readonly IntentName[] = [
+  'contribution_balance',
+  'hospital_rights',
+  'unemployment_benefit',
+  'office_location',
+  'news',
+  'talk_to_staff',
+];
+
+/** Quick-reply postbacks for intents: `action=<intent>`, labelled in the user's language. */
+export function quickReplies(
+  t: Translate,
+  intents: readonly IntentName[],
+): messagingApi.QuickReply {
+  return {
+    items: intents.slice(0, 13).map((intent) => {
+      const label = String(t(`intent.${intent}`)).slice(0, 20);
+      return {
+        type: 'action' as const,
+        action: { type: 'postback' as const, label, data: `action=${intent}`, displayText: label },
+      };
+    }),
+  };
+}
+
+export function withQuickReplies<M extends Message>(
+  messages: M[],
+  qr: messagingApi.QuickReply,
+): M[] {
+  if (messages.length === 0) return messages;
+  const last = messages[messages.length - 1]!;
+  messages[messages.length - 1] = { ...last, quickReply: qr };
+  return messages;
+}
+
+export const text = (value: string): messagingApi.TextMessage => ({ type: 'text', text: value });

@@ -1,0 +1,57 @@
+/**
+ * i18next with every locale bundled (no fs at run time, so the Worker gets the same strings).
+ * Thai is the default and the fallback. A language is "spoken" once its translation file exists.
+ */
+import i18next, { type TFunction } from 'i18next';
+import en from '../locales/en/translation.json' with { type: 'json' };
+import th from '../locales/th/translation.json' with { type: 'json' };
+
+export const LANGUAGES = ['th', 'en', 'my', 'km', 'lo'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+export const DEFAULT_LANG: Lang = 'th';
+
+const resources = {
+  th: { translation: th },
+  en: { translation: en },
+} as const;
+
+export const SPOKEN: readonly Lang[] = LANGUAGES.filter((l) => l in resources);
+
+export type Translate = TFunction;
+
+export interface I18n {
+  t(lang: Lang): Translate;
+  /** Maps a LINE profile language (`th`, `en-US`, `my`…) to one we speak, if any. */
+  spoken(language: string | null | undefined): Lang | undefined;
+}
+
+export function createI18n(): I18n {
+  const instance = i18next.createInstance();
+  void instance.init({
+    resources,
+    lng: DEFAULT_LANG,
+    fallbackLng: DEFAULT_LANG,
+    supportedLngs: [...SPOKEN],
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  const fixed = new Map<Lang, Translate>();
+  for (const lang of SPOKEN) fixed.set(lang, instance.getFixedT(lang));
+  return {
+    t: (lang) => fixed.get(lang) ?? fixed.get(DEFAULT_LANG)!,
+    spoken(language) {
+      if (!language) return undefined;
+      const base = language.toLowerCase().split(/[-_]/)[0] as Lang;
+      return SPOKEN.includes(base) ? base : undefined;
+    },
+  };
+}
+
+/** The language to answer in: the user's choice, else their LINE profile's, else Thai. */
+export function resolveLang(
+  i18n: I18n,
+  user: { chosenLanguage?: string | null; profileLanguage?: string | null } | undefined,
+): Lang {
+  return i18n.spoken(user?.chosenLanguage) ?? i18n.spoken(user?.profileLanguage) ?? DEFAULT_LANG;
+}

@@ -1,0 +1,132 @@
+/**
+ * Our small LINE client interface, implemented over @line/bot-sdk. Handlers never see it:
+ * the dispatcher and jobs do. Every message is checked against LINE's limits before it leaves.
+ */
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { assertWithinLimits, type Message } from './limits.ts';
+
+export interface SendResult {
+  /** LINE's x-line-request-id of the accepted request. */
+  readonly requestId: string | null;
+  /** True when LINE answered 409: the retry key was accepted before (counts as delivered). */
+  readonly duplicate: boolean;
+}
+
+export interface LineProfile {
+  readonly displayName: string;
+  readonly language?: string;
+}
+
+export interface LineClient {
+  reply(replyToken: string, messages: readonly Message[]): Promise<SendResult>;
+  push(to: string, messages: readonly Message[], retryKey: string): Promise<SendResult>;
+  getProfile(userId: string): Promise<LineProfile>;
+  issueLinkToken(userId: string): Promise<string>;
+}
+
+/** A LINE API call that failed; `status` 0 means no HTTP answer (network error or timeout). */
+export class LineApiError extends Error {
+  override readonly name = 'LineApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly requestId: string | null,
+    readonly body: string,
+  ) {
+    super(message);
+  }
+  /** 429 and 5xx and no-answer are worth retrying; other 4xx are not. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+  /** The request may have reached LINE and been acted on. */
+  get ambiguous(): boolean {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+export interface LineClientOptions {
+  channelAccessToken: string;
+  apiBaseUrl: string;
+  timeoutMs?: number;
+}
+
+export function createLineClient(options: LineClientOptions): LineClient {
+  const api = new messagingApi.MessagingApiClient({
+    channelAccessToken: options.channelAccessToken,
+    baseURL: options.apiBaseUrl,
+  });
+  const timeoutMs = options.timeoutMs ?? 5000;
+
+  const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new LineApiError(`${what}: timed out after ${timeoutMs} ms`, 0, null, '')),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([run(), timeout]);
+    } catch (err) {
+      throw toLineApiError(what, err);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    async reply(replyToken, messages) {
+      assertWithinLimits(messages);
+      const res = await call('reply', () =>
+        api.replyMessageWithHttpInfo({ replyToken, messages: [...messages] }),
+      );
+      return { requestId: res.httpResponse.headers.get('x-line-request-id'), duplicate: false };
+    },
+    async push(to, messages, retryKey) {
+      assertWithinLimits(messages);
+      try {
+        const res = await call('push', () =>
+          api.pushMessageWithHttpInfo({ to, messages: [...messages] }, retryKey),
+        );
+        return { requestId: res.httpResponse.headers.get('x-line-request-id'), duplicate: false };
+      } catch (err) {
+        if (err instanceof LineApiError && err.status === 409) {
+          return { requestId: err.requestId, duplicate: true };
+        }
+        throw err;
+      }
+    },
+    async getProfile(userId) {
+      const p = await call('getProfile', () => api.getProfile(userId));
+      return p.language === undefined
+        ? { displayName: p.displayName }
+        : { displayName: p.displayName, language: p.language };
+    },
+    async issueLinkToken(userId) {
+      const res = await call('issueLinkToken', () => api.issueLinkToken(userId));
+      return res.linkToken;
+    },
+  };
+}
+
+function toLineApiError(what: string, err: unknown): unknown {
+  if (err instanceof LineApiError) return err;
+  if (err instanceof HTTPFetchError) {
+    const requestId = err.headers.get('x-line-request-id');
+    const accepted = err.headers.get('x-line-accepted-request-id');
+    return new LineApiError(
+      `${what}: LINE answered ${err.status}`,
+      err.status,
+      err.status === 409 ? (accepted ?? requestId) : requestId,
+      err.body.slice(0, 500),
+    );
+  }
+  if (err instanceof Error && err.name === 'MessageLimitError') return err;
+  return new LineApiError(
+    `${what}: ${err instanceof Error ? err.message : String(err)}`,
+    0,
+    null,
+    '',
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Structured JSON logs, one object per line. Every string that passes through is scrubbed of
+ * 13-digit national IDs (PDPA): a log line never carries one unmasked.
+ */
+import type { LogLevel } from './config.ts';
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+// 13 digits, optionally grouped 1-4-5-2-1 with dashes or spaces, not inside a longer number.
+const NATIONAL_ID = /(?<!\d)(\d)[- ]?(\d{4})[- ]?(\d{5})[- ]?(\d{2})[- ]?(\d)(?!\d)/g;
+
+/** `1-2345-xxxxx-xx-1`: the first five and the last digit stay, as on SSO's own letters. */
+export function maskNationalIds(text: string): string {
+  return text.replace(
+    NATIONAL_ID,
+    (_m, a: string, b: string, _c, _d, e: string) => `${a}-${b}-xxxxx-xx-${e}`,
+  );
+}
+
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskNationalIds(value);
+  if (value instanceof Error) {
+    return { name: value.name, message: maskNationalIds(value.message) };
+  }
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrub(v, depth + 1);
+  return out;
+}
+
+export type LogSink = (line: string, level: Exclude<LogLevel, 'silent'>) => void;
+
+const defaultSink: LogSink = (line, level) => {
+  if (level === 'error' || level === 'warn') console.error(line);
+  else console.log(line);
+};
+
+export function createLogger(
+  level: LogLevel,
+  sink: LogSink = defaultSink,
+  base: Record<string, unknown> = {},
+): Logger {
+  const min = ORDER[level];
+  const emit = (
+    lvl: Exclude<LogLevel, 'silent'>,
+    msg: string,
+    fields?: Record<string, unknown>,
+  ) => {
+    if (ORDER[lvl] < min) return;
+    const record = scrub({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields });
+    sink(JSON.stringify(record), lvl);
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}

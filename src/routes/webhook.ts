@@ -1,0 +1,80 @@
+/**
+ * POST /webhook (SPEC §3.2). Order matters: size (413) → signature over the raw bytes (401,
+ * nothing processed) → JSON (400) → record every identifiable event durably → 200 → process
+ * after the response. https://developers.line.biz/en/reference/messaging-api/#webhooks
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../app.ts';
+import { HANDLED_EVENT_TYPES, processWebhookEvent } from '../dispatcher.ts';
+import { isWebhookBody, readEnvelope } from '../line/events.ts';
+import { isBusyError } from '../store/db.ts';
+import { type NewWebhookEvent, recordWebhookEvents } from '../store/webhook-events.ts';
+
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+export const webhookRoutes = new Hono<AppEnv>().post(
+  '/webhook',
+  bodyLimit({
+    maxSize: MAX_WEBHOOK_BYTES,
+    onError: (c) => c.json({ message: 'Request body is larger than 1 MiB' }, 413),
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    if (!(await deps.signature.verify(raw, c.req.header('x-line-signature')))) {
+      deps.log.warn('webhook rejected: bad or missing signature', { bytes: raw.byteLength });
+      return c.json({ message: 'Invalid signature' }, 401);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(raw));
+    } catch {
+      return c.json({ message: 'Body is not JSON' }, 400);
+    }
+    if (!isWebhookBody(body)) return c.json({ message: 'Body has no events array' }, 400);
+    if (body.events.length === 0) return c.json({});
+
+    const now = deps.clock.now();
+    const rows: NewWebhookEvent[] = [];
+    for (const raw of body.events) {
+      const env = readEnvelope(raw);
+      if (!env) {
+        deps.log.warn('webhook event ignored: no webhookEventId or type');
+        continue;
+      }
+      const skip = env.mode === 'standby' || !HANDLED_EVENT_TYPES.has(env.type);
+      rows.push({
+        webhookEventId: env.webhookEventId,
+        type: env.type,
+        userId: env.userId,
+        replyToken: env.replyToken,
+        eventTimestamp: env.timestamp || now,
+        isRedelivery: env.isRedelivery,
+        payload: skip ? '{}' : JSON.stringify(raw),
+        status: skip ? 'skipped' : 'pending',
+        receivedAt: now,
+        processedAt: skip ? now : null,
+      });
+    }
+
+    let fresh: string[];
+    try {
+      fresh = await recordWebhookEvents(deps.store, rows);
+    } catch (err) {
+      // Not recorded means not accepted: a non-2xx lets LINE redeliver the POST later.
+      deps.log.error('webhook events could not be recorded', {
+        error: String(err),
+        busy: isBusyError(err),
+      });
+      return c.json({ message: 'Temporarily unavailable' }, 503);
+    }
+    const toProcess = new Set(
+      rows.filter((r) => r.status === 'pending').map((r) => r.webhookEventId),
+    );
+    for (const id of fresh) {
+      if (toProcess.has(id)) deps.defer(() => processWebhookEvent(deps, id));
+    }
+    return c.json({});
+  },
+);

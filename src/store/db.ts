@@ -1,0 +1,35 @@
+/**
+ * The one store seam between runtimes. Queries are written once against `Db` (drizzle's
+ * BaseSQLiteDatabase, sync on better-sqlite3 and async on D1) and always awaited. The only
+ * operation that differs is `batch`: a transaction on better-sqlite3, `db.batch` on D1 (D1 has no
+ * interactive transactions).
+ */
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Db = BaseSQLiteDatabase<'sync' | 'async', unknown, Schema>;
+
+/** A built drizzle query not yet run (insert/update/delete/select). */
+export interface BatchQuery {
+  prepare(): { execute(): unknown };
+}
+
+export interface Store {
+  readonly db: Db;
+  readonly runtime: 'better-sqlite3' | 'd1';
+  /** Runs the queries atomically, in order; returns each query's result. */
+  batch(queries: readonly BatchQuery[]): Promise<unknown[]>;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+}
+
+/** A database error that means "try again shortly" (SQLITE_BUSY / locked). */
+export function isBusyError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
+  if (!e) return false;
+  if (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED') return true;
+  if (typeof e.message === 'string' && /database is (locked|busy)|SQLITE_BUSY/i.test(e.message))
+    return true;
+  return e.cause !== undefined && e.cause !== err ? isBusyError(e.cause) : false;
+}

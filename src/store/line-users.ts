@@ -1,0 +1,51 @@
+import { eq } from 'drizzle-orm';
+import type { Store } from './db.ts';
+import { lineUsers } from './schema.ts';
+
+export type LineUserRow = typeof lineUsers.$inferSelect;
+
+export async function getLineUser(store: Store, userId: string): Promise<LineUserRow | undefined> {
+  const rows = await store.db.select().from(lineUsers).where(eq(lineUsers.userId, userId)).limit(1);
+  return rows[0];
+}
+
+/** Creates the user on first contact; marks them active (they just wrote or followed). */
+export async function upsertLineUser(
+  store: Store,
+  userId: string,
+  now: number,
+  patch: Partial<Pick<LineUserRow, 'profileLanguage' | 'followedAt' | 'status'>> = {},
+): Promise<LineUserRow> {
+  const rows = await store.db
+    .insert(lineUsers)
+    .values({ userId, createdAt: now, updatedAt: now, status: 'active', ...patch })
+    .onConflictDoUpdate({ target: lineUsers.userId, set: { updatedAt: now, ...patch } })
+    .returning();
+  return rows[0]!;
+}
+
+export async function setLineUserLanguage(
+  store: Store,
+  userId: string,
+  language: string,
+  now: number,
+) {
+  await store.db
+    .update(lineUsers)
+    .set({ chosenLanguage: language, updatedAt: now })
+    .where(eq(lineUsers.userId, userId));
+}
+
+export async function markLineUserInactive(
+  store: Store,
+  userId: string,
+  now: number,
+): Promise<void> {
+  await store.db
+    .insert(lineUsers)
+    .values({ userId, status: 'inactive', unfollowedAt: now, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: lineUsers.userId,
+      set: { status: 'inactive', unfollowedAt: now, updatedAt: now },
+    });
+}

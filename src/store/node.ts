@@ -1,0 +1,59 @@
+/** Node runtime store: better-sqlite3 (WAL) with drizzle, migrations from drizzle/. */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BatchQuery, Db, Store } from './db.ts';
+import * as schema from './schema.ts';
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+export interface NodeStore extends Store {
+  readonly sqlite: Database.Database;
+  /** The same database, typed for the sync driver (tools and tests; app code uses `db`). */
+  readonly syncDb: BetterSQLite3Database<typeof schema>;
+  close(): void;
+}
+
+export interface NodeStoreOptions {
+  /** How long a statement waits for another connection's lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+export function openNodeStore(path: string, options: NodeStoreOptions = {}): NodeStore {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path, { timeout: options.busyTimeoutMs ?? 1500 });
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  const syncDb = drizzle(sqlite, { schema });
+  const db = syncDb as unknown as Db;
+  return {
+    db,
+    syncDb,
+    sqlite,
+    runtime: 'better-sqlite3',
+    batch: async (queries: readonly BatchQuery[]) =>
+      // On the sync driver a prepared query runs when `.sync()` is called, so the whole list
+      // runs (and throws) inside one better-sqlite3 transaction.
+      sqlite.transaction(() =>
+        queries.map((q) => (q.prepare().execute() as { sync(): unknown }).sync()),
+      )(),
+    ping: async () => {
+      try {
+        await db.run(sql`select 1`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => sqlite.close(),
+  };
+}
+
+export function migrateNodeStore(store: NodeStore): void {
+  migrate(drizzle(store.sqlite), { migrationsFolder: MIGRATIONS_FOLDER });
+}

@@ -1,0 +1,107 @@
+/**
+ * The webhook contract again, inside workerd with D1: the same app, the Worker entry
+ * (waitUntil), real migrations, and the LINE mock in Node validating every request.
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { demoUserId, events, webhookBody } from '../../src/dev/webhook-events.ts';
+import worker from '../../src/entry/worker.ts';
+import { createSignatureVerifier } from '../../src/line/signature.ts';
+
+const bindings = env as unknown as { DB: D1Database; LINE_API_BASE_URL: string };
+const signer = createSignatureVerifier('test-channel-secret');
+
+interface Recorded {
+  path: string;
+  status: number;
+  body: { replyToken?: string; messages?: { type: string; text?: string }[] };
+  violations: string[];
+}
+
+async function mockRequests(): Promise<Recorded[]> {
+  const res = await fetch(`${bindings.LINE_API_BASE_URL}/__mock/requests`);
+  return (await res.json()) as Recorded[];
+}
+
+async function post(body: string, signature?: string | null): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const sig = signature === undefined ? await signer.sign(body) : signature;
+  if (sig !== null) headers['x-line-signature'] = sig;
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request('https://bot.example/webhook', { method: 'POST', headers, body }),
+    env as never,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+const statusOf = async (id: string) =>
+  (
+    await bindings.DB.prepare('select status from webhook_events where webhook_event_id = ?')
+      .bind(id)
+      .first<{ status: string }>()
+  )?.status;
+
+beforeEach(async () => {
+  await fetch(`${bindings.LINE_API_BASE_URL}/__mock/reset`, { method: 'POST' });
+});
+
+describe('workerd + D1: POST /webhook', () => {
+  it('rejects a forged signature with 401 and records nothing', async () => {
+    const evt = events.text({ userId: demoUserId('w1') }, 'สวัสดี');
+    const res = await post(webhookBody([evt]), 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    expect(res.status).toBe(401);
+    expect(await statusOf(evt.webhookEventId)).toBeUndefined();
+    expect(await mockRequests()).toEqual([]);
+  });
+
+  it('answers 400 to non-JSON and 200 to empty events', async () => {
+    expect((await post('not json')).status).toBe(400);
+    expect((await post(webhookBody([]))).status).toBe(200);
+  });
+
+  it('welcomes a follower with a reply that LINE would accept', async () => {
+    const evt = events.follow({ userId: demoUserId('w2') });
+    expect((await post(webhookBody([evt]))).status).toBe(200);
+    const reqs = await mockRequests();
+    const replies = reqs.filter((r) => r.path === '/v2/bot/message/reply');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.violations).toEqual([]);
+    expect(replies[0]?.body.messages?.[0]?.text).toContain('ยินดีต้อนรับ');
+    expect(await statusOf(evt.webhookEventId)).toBe('done');
+  });
+
+  it('processes a repeated and redelivered event once', async () => {
+    const evt = events.text({ userId: demoUserId('w3') }, 'สวัสดี');
+    await post(webhookBody([evt]));
+    await post(webhookBody([evt]));
+    await post(webhookBody([{ ...evt, deliveryContext: { isRedelivery: true } }]));
+    const replies = (await mockRequests()).filter((r) => r.path === '/v2/bot/message/reply');
+    expect(replies).toHaveLength(1);
+  });
+
+  it('answers every event of a many-event POST, skipping standby and unknown types', async () => {
+    const many = Array.from({ length: 15 }, (_, i) =>
+      events.text({ userId: demoUserId(`m${i}`) }, 'เมนู'),
+    );
+    const standby = { ...events.text({ userId: demoUserId('sb') }, 'hi'), mode: 'standby' };
+    const unknown = { ...events.follow({ userId: demoUserId('uk') }), type: 'brandNewType' };
+    expect((await post(webhookBody([...many, standby, unknown]))).status).toBe(200);
+    const reqs = await mockRequests();
+    const replies = reqs.filter((r) => r.path === '/v2/bot/message/reply');
+    expect(replies).toHaveLength(15);
+    expect(reqs.flatMap((r) => r.violations)).toEqual([]);
+    expect(await statusOf(standby.webhookEventId)).toBe('skipped');
+    expect(await statusOf(unknown.webhookEventId)).toBe('skipped');
+  });
+
+  it('reports health from D1', async () => {
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request('https://bot.example/healthz'), env as never, ctx);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});

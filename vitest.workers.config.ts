@@ -1,0 +1,32 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// workerd + D1 lane: the Worker entry runs inside workerd with a local D1 migrated from the
+// same drizzle/ folder; the LINE mock runs in Node (global setup) and is reached over HTTP.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./drizzle');
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            NODE_ENV: 'test',
+            LOG_LEVEL: 'silent',
+            LINE_CHANNEL_SECRET: 'test-channel-secret',
+            LINE_CHANNEL_ACCESS_TOKEN: 'dev-access-token',
+            LINE_API_BASE_URL: inject('lineMockUrl' as never) as unknown as string,
+            LINE_DATA_API_BASE_URL: inject('lineMockUrl' as never) as unknown as string,
+          },
+        },
+      })),
+    ],
+    test: {
+      include: ['test/workers/**/*.test.ts'],
+      globalSetup: ['test/workers/global-setup.ts'],
+      setupFiles: ['test/workers/apply-migrations.ts'],
+      testTimeout: 20_000,
+    },
+  };
+});

@@ -8,8 +8,15 @@ import { type Classification, classify, maskNationalId } from '../nlu/index.ts';
 
 export function toJsonLine(result: Classification): string {
   const { intent, confidence, lang, entities } = result;
-  const shown = entities.nationalId ? { ...entities, nationalId: maskNationalId(entities.nationalId) } : entities;
-  return JSON.stringify({ intent, confidence: Math.round(confidence * 1000) / 1000, lang, entities: shown });
+  const shown = entities.nationalId
+    ? { ...entities, nationalId: maskNationalId(entities.nationalId) }
+    : entities;
+  return JSON.stringify({
+    intent,
+    confidence: Math.round(confidence * 1000) / 1000,
+    lang,
+    entities: shown,
+  });
 }
 
 function textOf(line: string): string {
@@ -31,7 +38,8 @@ export async function run(args: string[]): Promise<number> {
     for await (const line of rl) {
       buffer += `${toJsonLine(classify(textOf(line)))}\n`;
       if (buffer.length > 64 * 1024) {
-        if (!process.stdout.write(buffer)) await new Promise((r) => process.stdout.once('drain', r));
+        if (!process.stdout.write(buffer))
+          await new Promise((r) => process.stdout.once('drain', r));
         buffer = '';
       }
     }

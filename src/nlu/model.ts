@@ -97,6 +97,9 @@ export interface LangModel {
   prior: Float64Array;
   keywords: Keyword[];
   keywordTrie: TrieNode;
+  /** Scratch: per keyword, the scan stamp of the last query that matched it. */
+  keywordSeen: Float64Array;
+  scanStamp: number;
   /** feature weight by kind (word, pair, gram) */
   kindWeight: Float64Array;
 }
@@ -107,6 +110,8 @@ export interface Model {
 }
 
 const BUF = newFeatureBuffer();
+/** Scratch score accumulator (classification is synchronous, so one is enough). */
+const ACC = new Float64Array(INTENTS.length);
 
 function kindWeights(o: ModelOptions): Float64Array {
   const k = new Float64Array(3);
@@ -199,7 +204,19 @@ export function buildLangModel(
   for (let c = 0; c < C; c++) prior[c] = classDocs[c]! > 0 ? 0 : Number.NEGATIVE_INFINITY;
   const keywordTrie = newTrie();
   keywords.forEach((k, i) => trieAdd(keywordTrie, k.text, i));
-  return { lang, examples: docs, vocab, loglik, idf, prior, keywords, keywordTrie, kindWeight: kw };
+  return {
+    lang,
+    examples: docs,
+    vocab,
+    loglik,
+    idf,
+    prior,
+    keywords,
+    keywordTrie,
+    keywordSeen: new Float64Array(keywords.length),
+    scanStamp: 0,
+    kindWeight: kw,
+  };
 }
 
 export function buildModel(
@@ -224,7 +241,7 @@ export interface Scored {
 /** Scores normalised text with one language model. */
 export function scoreText(m: LangModel, norm: string, o: ModelOptions): Scored {
   const probs = new Float64Array(C);
-  const acc = new Float64Array(C);
+  const acc = ACC.fill(0);
   const buf = hashFeatures(norm, m.lang, BUF);
   const { kindWeight: kwt, vocab, idf, loglik } = m;
   const { hash, kind } = buf;
@@ -247,10 +264,12 @@ export function scoreText(m: LangModel, norm: string, o: ModelOptions): Scored {
   if (total > 0) acc[UNKNOWN]! += o.oovBoost * (1 - knownW / total);
   let kwHit = false;
   if (m.keywords.length > 0) {
-    const seen = new Uint8Array(m.keywords.length);
-    trieScan(m.keywordTrie, norm.length > MAX_FEATURE_CHARS ? norm.slice(0, MAX_FEATURE_CHARS) : norm, (id) => {
-      if (seen[id]) return;
-      seen[id] = 1;
+    const text = norm.length > MAX_FEATURE_CHARS ? norm.slice(0, MAX_FEATURE_CHARS) : norm;
+    const stamp = ++m.scanStamp;
+    const seen = m.keywordSeen;
+    trieScan(m.keywordTrie, text, (id) => {
+      if (seen[id] === stamp) return;
+      seen[id] = stamp;
       const k = m.keywords[id]!;
       acc[k.intent]! += k.weight * o.keywordScale;
       kwHit = true;

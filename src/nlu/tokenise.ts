@@ -57,7 +57,7 @@ const STOP = new Set([
   'plz',
 ]);
 
-export const GRAM_MIN_THAI = 3;
+export const GRAM_MIN_THAI = 2;
 export const GRAM_MAX_THAI = 4;
 export const GRAM_MIN_LATIN = 3;
 export const GRAM_MAX_LATIN = 5;

@@ -2,7 +2,7 @@
  * The database schema (drizzle, SQLite dialect). One schema serves better-sqlite3 (Node) and D1
  * (Workers); drizzle-kit writes migrations to drizzle/, which both runtimes apply.
  */
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** A LINE user who has talked to or followed the bot. */
 export const lineUsers = sqliteTable(
@@ -70,3 +70,219 @@ export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Insured persons and their SSO records (loaded from SSO extracts; demo data in development).
+// Money is stored in satang (integer, 1 THB = 100) so sums are exact; dates are ISO strings
+// (YYYY-MM-DD) and contribution periods YYYY-MM.
+
+export const employers = sqliteTable(
+  'employers',
+  {
+    /** SSO employer account number (10 digits). */
+    id: text('id').primaryKey(),
+    nameTh: text('name_th').notNull(),
+    nameEn: text('name_en'),
+    provinceCode: text('province_code'),
+  },
+  (t) => [index('employers_province_idx').on(t.provinceCode)],
+);
+
+export const insuredPersons = sqliteTable(
+  'insured_persons',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    nationalId: text('national_id').notNull().unique(),
+    titleTh: text('title_th'),
+    firstNameTh: text('first_name_th').notNull(),
+    lastNameTh: text('last_name_th').notNull(),
+    firstNameEn: text('first_name_en'),
+    lastNameEn: text('last_name_en'),
+    birthDate: text('birth_date').notNull(),
+    section: integer('section').notNull(),
+    status: text('status', { enum: ['active', 'inactive', 'deceased'] })
+      .notNull()
+      .default('active'),
+    employerId: text('employer_id').references(() => employers.id),
+    section40Option: integer('section40_option'),
+    coverageStart: text('coverage_start'),
+    provinceCode: text('province_code'),
+    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` of the laser code; never the code. */
+    laserCodeHash: text('laser_code_hash').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('insured_persons_employer_idx').on(t.employerId)],
+);
+
+export const contributions = sqliteTable(
+  'contributions',
+  {
+    personId: integer('person_id')
+      .notNull()
+      .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+    /** YYYY-MM */
+    period: text('period').notNull(),
+    /** The employer's account number for section 33, `self` for sections 39 and 40. */
+    payerId: text('payer_id').notNull(),
+    wage: integer('wage_satang').notNull(),
+    employeeAmount: integer('employee_satang').notNull(),
+    employerAmount: integer('employer_satang').notNull(),
+    governmentAmount: integer('government_satang').notNull(),
+    /** The part of the person's and employer's contributions credited to old-age savings. */
+    oldAgeAmount: integer('old_age_satang').notNull(),
+    /** YYYY-MM-DD; null while not yet paid. */
+    paidDate: text('paid_date'),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.period, t.payerId] })],
+);
+
+export const hospitals = sqliteTable(
+  'hospitals',
+  {
+    /** Ministry of Public Health hospital code (hcode) or the operator's own id. */
+    id: text('id').primaryKey(),
+    nameTh: text('name_th').notNull(),
+    nameEn: text('name_en'),
+    provinceCode: text('province_code').notNull(),
+    addressTh: text('address_th'),
+    phone: text('phone'),
+    lat: real('lat'),
+    lng: real('lng'),
+    locationPrecision: text('location_precision', { enum: ['exact', 'province_seat_approx'] }),
+    /** Generated demo rows are marked, so no reply can pass them off as real. */
+    isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('hospitals_province_idx').on(t.provinceCode), index('hospitals_lat_lng_idx').on(t.lat, t.lng)],
+);
+
+export const hospitalRegistrations = sqliteTable(
+  'hospital_registrations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+    hospitalId: text('hospital_id')
+      .notNull()
+      .references(() => hospitals.id),
+    validFrom: text('valid_from').notNull(),
+    /** null = current registration. */
+    validTo: text('valid_to'),
+    reason: text('reason'),
+  },
+  (t) => [uniqueIndex('hospital_registrations_person_from_idx').on(t.personId, t.validFrom)],
+);
+
+export const CLAIM_STATUSES = ['filed', 'under_review', 'approved', 'paying', 'completed', 'rejected'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+export const CLAIM_CAUSES = ['laid_off', 'resigned', 'contract_ended', 'force_majeure'] as const;
+export type ClaimCause = (typeof CLAIM_CAUSES)[number];
+
+export const unemploymentClaims = sqliteTable(
+  'unemployment_claims',
+  {
+    /** SSO claim number. */
+    id: text('id').primaryKey(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+    cause: text('cause', { enum: CLAIM_CAUSES }).notNull(),
+    lastWorkDate: text('last_work_date').notNull(),
+    filedDate: text('filed_date').notNull(),
+    status: text('status', { enum: CLAIM_STATUSES }).notNull(),
+    approvedDays: integer('approved_days'),
+    dailyAmount: integer('daily_satang'),
+    monthlyAmount: integer('monthly_satang'),
+    rejectionReason: text('rejection_reason'),
+  },
+  (t) => [index('unemployment_claims_person_idx').on(t.personId, t.filedDate)],
+);
+
+export const claimStatusHistory = sqliteTable(
+  'claim_status_history',
+  {
+    claimId: text('claim_id')
+      .notNull()
+      .references(() => unemploymentClaims.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: CLAIM_STATUSES }).notNull(),
+    at: text('at').notNull(),
+    note: text('note'),
+  },
+  (t) => [uniqueIndex('claim_status_history_idx').on(t.claimId, t.at, t.status)],
+);
+
+export const unemploymentPayments = sqliteTable(
+  'unemployment_payments',
+  {
+    claimId: text('claim_id')
+      .notNull()
+      .references(() => unemploymentClaims.id, { onDelete: 'cascade' }),
+    installment: integer('installment').notNull(),
+    periodFrom: text('period_from').notNull(),
+    periodTo: text('period_to').notNull(),
+    amount: integer('amount_satang').notNull(),
+    /** Planned payment date, or the date it was paid. */
+    payDate: text('pay_date').notNull(),
+    status: text('status', { enum: ['scheduled', 'paid', 'held'] }).notNull(),
+    /** The monthly report (รายงานตัว) due for this installment. */
+    reportDueDate: text('report_due_date'),
+    reportedAt: text('reported_at'),
+  },
+  (t) => [uniqueIndex('unemployment_payments_idx').on(t.claimId, t.installment)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Account linking and privacy.
+
+/** A LINE user bound to an insured person through LINE's account-link flow. */
+export const accountLinks = sqliteTable(
+  'account_links',
+  {
+    userId: text('user_id').primaryKey(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+    linkedAt: integer('linked_at').notNull(),
+  },
+  (t) => [index('account_links_person_idx').on(t.personId)],
+);
+
+/** Nonces handed to LINE's accountLink redirect; single use, short-lived. Stored hashed. */
+export const linkNonces = sqliteTable('link_nonces', {
+  nonceHash: text('nonce_hash').primaryKey(),
+  personId: integer('person_id')
+    .notNull()
+    .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});
+
+/** Failed verification attempts, keyed by a hash of the link token or of the national ID. */
+export const linkFailures = sqliteTable(
+  'link_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('link_failures_key_at_idx').on(t.key, t.at)],
+);
+
+/**
+ * Every personal-data read: who (a pseudonym of the LINE user), whose record, what, why, when.
+ * The pseudonym is an HMAC of the LINE user id, so the trail survives an unlink without
+ * keeping the LINE identity.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    personId: integer('person_id'),
+    action: text('action').notNull(),
+    purpose: text('purpose').notNull(),
+  },
+  (t) => [index('audit_log_person_idx').on(t.personId, t.at)],
+);

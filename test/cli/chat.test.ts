@@ -8,12 +8,16 @@ const dir = mkdtempSync(join(tmpdir(), 'sso-chat-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function chat(input: string, args: string[] = []) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'chat', ...args], {
-    input,
-    env: { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'chat.sqlite'), LOG_LEVEL: 'error' },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/index.ts', 'chat', ...args],
+    {
+      input,
+      env: { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'chat.sqlite'), LOG_LEVEL: 'error' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    },
+  );
   return result;
 }
 

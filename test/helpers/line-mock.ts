@@ -11,8 +11,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import type { ErrorObject, KeywordCxt, ValidateFunction } from 'ajv';
 
 import { parse as parseYaml } from 'yaml';
@@ -1468,7 +1468,12 @@ export async function startLineMock(opts: LineMockOptions = {}): Promise<LineMoc
   const control = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (!req.url?.startsWith('/__mock/')) return false;
     if (req.method === 'GET' && req.url === '/__mock/requests') {
-      const body = JSON.stringify(mock.requests.map((r) => ({ ...r, body: r.body instanceof Uint8Array ? undefined : r.body })));
+      const body = JSON.stringify(
+        mock.requests.map((r) => ({
+          ...r,
+          body: r.body instanceof Uint8Array ? undefined : r.body,
+        })),
+      );
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(body);
     } else if (req.method === 'GET' && req.url === '/__mock/violations') {

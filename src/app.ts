@@ -6,6 +6,7 @@ import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
 import { healthRoutes } from './routes/health.ts';
+import { linkRoutes } from './routes/link.ts';
 import { webhookRoutes } from './routes/webhook.ts';
 
 export type AppEnv = { Variables: { deps: Deps } };
@@ -18,6 +19,7 @@ export function createApp(resolveDeps: (c: Context) => Deps) {
   });
   app.route('/', healthRoutes);
   app.route('/', webhookRoutes);
+  app.route('/', linkRoutes);
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();

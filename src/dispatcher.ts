@@ -7,11 +7,13 @@
 import type { Deps } from './deps.ts';
 import type { Ctx, IntentMatch } from './handlers/context.ts';
 import { unsupportedMessage, welcome } from './handlers/general.ts';
+import { onAccountLink } from './handlers/account.ts';
 import { intentHandlers } from './handlers/index.ts';
 import { resolveLang } from './i18n.ts';
 import { isIntentName } from './intents.ts';
 import { LineApiError } from './line/client.ts';
 import {
+  isAccountLinkEvent,
   isMessageEvent,
   isPostbackEvent,
   isTextMessageEvent,
@@ -91,6 +93,7 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
   const ctx: Ctx = { deps, event, userId, user, lang, t: deps.i18n.t(lang), now };
 
   if (event.type === 'follow') return welcome(ctx);
+  if (isAccountLinkEvent(event)) return onAccountLink(ctx, event);
   if (isTextMessageEvent(event)) {
     const match = understand(event.message.text, lang);
     return intentHandlers[match.intent](ctx, match);

@@ -1,0 +1,123 @@
+/** Linking and unlinking a LINE user to an insured person (C9). */
+import { flexMessage, renderFlex } from '../flex/render.ts';
+import { templates } from '../flex/templates.ts';
+import type { AccountLinkEvent } from '../line/events.ts';
+import type { Message } from '../line/limits.ts';
+import { maskNationalId } from '../nlu/index.ts';
+import {
+  bindAccount,
+  consumeLinkNonce,
+  getLinkedPerson,
+  type InsuredPersonRow,
+  unlinkAndErase,
+} from '../store/account-links.ts';
+import { pseudonym, writeAudit } from '../store/audit.ts';
+import { getPersonById } from '../store/persons.ts';
+import { type Ctx, type IntentHandler, MAIN_INTENTS, quickReplies, text, withQuickReplies } from './context.ts';
+
+export function displayName(p: Pick<InsuredPersonRow, 'firstNameTh' | 'firstNameEn'>, lang: string): string {
+  return lang === 'th' ? p.firstNameTh : (p.firstNameEn ?? p.firstNameTh);
+}
+
+/** The "please verify first" answer with a fresh link button (the link token lives 10 minutes). */
+export async function linkPrompt(ctx: Ctx, lead?: string): Promise<Message[]> {
+  if (!ctx.userId) return [text(String(ctx.t('link.failed')))];
+  const linkToken = await ctx.deps.line.issueLinkToken(ctx.userId);
+  const url = new URL('/link', ctx.deps.config.publicBaseUrl);
+  url.searchParams.set('linkToken', linkToken);
+  url.searchParams.set('lang', ctx.lang);
+  const bubble = renderFlex(templates.linkAccount, { url: url.toString() }, ctx.t);
+  const messages: Message[] = [];
+  if (lead) messages.push(text(lead));
+  messages.push(flexMessage(String(ctx.t('link.askTitle')), bubble));
+  return messages;
+}
+
+export const linkAccount: IntentHandler = async (ctx) => {
+  const person = ctx.userId ? await getLinkedPerson(ctx.deps.store, ctx.userId) : undefined;
+  if (person) {
+    const name = displayName(person, ctx.lang);
+    return withQuickReplies(
+      [text(String(ctx.t('link.already', { name, nationalId: maskNationalId(person.nationalId) })))],
+      quickReplies(ctx.t, MAIN_INTENTS),
+    );
+  }
+  return linkPrompt(ctx);
+};
+
+/** Unlink asks once, then unlinks and erases on `action=unlink_account&confirm=yes`. */
+export const unlinkAccount: IntentHandler = async (ctx, match) => {
+  if (!ctx.userId) return [text(String(ctx.t('link.notLinked')))];
+  const confirm = match.params?.confirm;
+  if (confirm === 'no') return withQuickReplies([text(String(ctx.t('link.kept')))], quickReplies(ctx.t, MAIN_INTENTS));
+  const person = await getLinkedPerson(ctx.deps.store, ctx.userId);
+  if (confirm !== 'yes') {
+    if (!person) return [text(String(ctx.t('link.notLinked')))];
+    return [
+      {
+        type: 'text',
+        text: String(ctx.t('link.unlinkConfirm')),
+        quickReply: {
+          items: [
+            {
+              type: 'action',
+              action: {
+                type: 'postback',
+                label: String(ctx.t('link.unlinkYes')).slice(0, 20),
+                data: 'action=unlink_account&confirm=yes',
+                displayText: String(ctx.t('link.unlinkYes')),
+              },
+            },
+            {
+              type: 'action',
+              action: {
+                type: 'postback',
+                label: String(ctx.t('link.unlinkNo')).slice(0, 20),
+                data: 'action=unlink_account&confirm=no',
+                displayText: String(ctx.t('link.unlinkNo')),
+              },
+            },
+          ],
+        },
+      },
+    ];
+  }
+  // Reply in the language of this conversation before the stored choice is erased.
+  const done = String(ctx.t('link.unlinked'));
+  await unlinkAndErase(ctx.deps.store, ctx.userId, ctx.now);
+  await writeAudit(ctx.deps.store, {
+    at: ctx.now,
+    actor: await pseudonym(ctx.deps.config.channelSecret, ctx.userId),
+    personId: person?.id ?? null,
+    action: 'unlink_account',
+    purpose: 'user request: unlink and erase',
+  });
+  return [text(done)];
+};
+
+/** The `accountLink` webhook event: bind on `ok` with a valid unused nonce, never otherwise. */
+export async function onAccountLink(ctx: Ctx, event: AccountLinkEvent): Promise<Message[]> {
+  if (!ctx.userId) return [];
+  if (event.link.result !== 'ok') {
+    return [text(String(ctx.t('link.failed')))];
+  }
+  const personId = await consumeLinkNonce(ctx.deps.store, event.link.nonce, ctx.now);
+  const person = personId === undefined ? undefined : await getPersonById(ctx.deps.store, personId);
+  if (!person) {
+    ctx.deps.log.warn('accountLink with an unknown, used or expired nonce: nothing bound');
+    return [text(String(ctx.t('link.failed')))];
+  }
+  await bindAccount(ctx.deps.store, ctx.userId, person.id, ctx.now);
+  await writeAudit(ctx.deps.store, {
+    at: ctx.now,
+    actor: await pseudonym(ctx.deps.config.channelSecret, ctx.userId),
+    personId: person.id,
+    action: 'link_account',
+    purpose: 'account link completed by the insured person',
+  });
+  const name = displayName(person, ctx.lang);
+  return withQuickReplies(
+    [text(String(ctx.t('link.linked', { name, nationalId: maskNationalId(person.nationalId) })))],
+    quickReplies(ctx.t, ['contribution_balance', 'hospital_rights', 'unemployment_benefit', 'greeting_help']),
+  );
+}

@@ -1,0 +1,32 @@
+/** The personal-data audit log: who (pseudonymous), whose record, what, why, when. */
+import type { Store } from './db.ts';
+import { auditLog } from './schema.ts';
+
+export type AuditAction =
+  | 'read_contributions'
+  | 'read_hospital_rights'
+  | 'read_unemployment_claim'
+  | 'link_account'
+  | 'unlink_account';
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+/** HMAC-SHA256(secret, LINE user id), hex, 32 chars: stable per user, not reversible. */
+export async function pseudonym(secret: string, userId: string): Promise<string> {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(`audit:${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+    ]);
+    keyCache.set(secret, key);
+  }
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await key, new TextEncoder().encode(userId)));
+  return Array.from(mac.slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function writeAudit(
+  store: Store,
+  entry: { at: number; actor: string; personId: number | null; action: AuditAction; purpose: string },
+): Promise<void> {
+  await store.db.insert(auditLog).values(entry);
+}

@@ -2,6 +2,7 @@
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   chat: () => import('./chat.ts'),
   classify: () => import('./classify.ts'),
+  import: () => import('./import.ts'),
   migrate: () => import('./migrate.ts'),
   seed: () => import('./seed.ts'),
 };
@@ -13,6 +14,10 @@ commands:
                       talk to the bot in the terminal (signed webhooks, readable replies)
   classify <text…>    print the intent of a text as one JSON line
   classify --jsonl    read lines (text or {"text":…}) from stdin, print one JSON line each
+  import <dataset> <file> [--format csv|jsonl] [--dry-run]
+                      load a CSV/JSONL extract into DATABASE_PATH, all rows or none
+                      (datasets: employers, hospitals, persons, contributions, registrations,
+                      claims, claim-status, payments; columns: docs/import-formats.md)
   migrate             apply database migrations (DATABASE_PATH)
   seed                seed the deterministic demo data into DATABASE_PATH
 `;

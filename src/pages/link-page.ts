@@ -19,11 +19,13 @@ const STYLE = `
 background:#f3f6fb;color:#1b2430;font-size:17px;line-height:1.55}
 main{max-width:28rem;margin:0 auto;padding:1.25rem 1rem 2.5rem}
 header{background:#0b4ea2;color:#fff;padding:1rem;text-align:center}
-header h1{margin:0;font-size:1.25rem}
-.lang{float:right;color:#dde8f7;font-size:.9rem}
+header h1{margin:0;font-size:1.25rem;padding:0 4.5rem}
+.lang{position:absolute;right:.5rem;top:.5rem;color:#fff;font-size:.95rem;padding:.6rem .75rem;min-height:44px}
+header{position:relative}
 form{background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 label{display:block;font-weight:600;margin-top:1rem}
-.hint{display:block;font-weight:400;color:#55606e;font-size:.9rem}
+.hint{display:block;font-weight:400;color:#55606e;font-size:.9rem;margin-top:.15rem}
+input,button{font:inherit}
 input{width:100%;font-size:1.1rem;padding:.7rem;margin-top:.35rem;border:1px solid #9aa7b8;border-radius:8px}
 input:focus{outline:3px solid #8fb5ea;border-color:#0b4ea2}
 button{width:100%;margin-top:1.5rem;padding:.9rem;font-size:1.1rem;font-weight:700;color:#fff;background:#0b4ea2;
@@ -57,11 +59,11 @@ ${
 <form method="post" action="/link" novalidate${errorText ? html` aria-describedby="form-error"` : ''}>
 <input type="hidden" name="linkToken" value="${m.linkToken}">
 <input type="hidden" name="lang" value="${m.lang}">
-<label for="nationalId">${t('link.nationalId')}<span class="hint" id="nationalId-hint">${t('link.nationalIdHint')}</span></label>
+<label for="nationalId">${t('link.nationalId')}</label><span class="hint" id="nationalId-hint">${t('link.nationalIdHint')}</span>
 <input id="nationalId" name="nationalId" inputmode="numeric" autocomplete="off" required maxlength="17" aria-describedby="nationalId-hint" value="${m.values?.nationalId ?? ''}">
-<label for="birthDate">${t('link.birthDate')}<span class="hint" id="birthDate-hint">${t('link.birthDateHint')}</span></label>
-<input id="birthDate" name="birthDate" type="date" required aria-describedby="birthDate-hint" value="${m.values?.birthDate ?? ''}">
-<label for="laserCode">${t('link.laserCode')}<span class="hint" id="laserCode-hint">${t('link.laserCodeHint')}</span></label>
+<label for="birthDate">${t('link.birthDate')}</label><span class="hint" id="birthDate-hint">${t('link.birthDateHint')}</span>
+<input id="birthDate" name="birthDate" type="date" autocomplete="bday" required aria-describedby="birthDate-hint" value="${m.values?.birthDate ?? ''}">
+<label for="laserCode">${t('link.laserCode')}</label><span class="hint" id="laserCode-hint">${t('link.laserCodeHint')}</span>
 <input id="laserCode" name="laserCode" autocomplete="off" autocapitalize="characters" required maxlength="16" aria-describedby="laserCode-hint">
 <button type="submit">${t('link.submit')}</button>
 <p class="privacy">${t('link.privacy')}</p>

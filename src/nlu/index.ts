@@ -9,6 +9,7 @@ export {
   classify,
   MAX_INPUT_CHARS,
   setModel,
+  warmUp,
 } from './classify.ts';
 export {
   type Entities,

@@ -3,7 +3,7 @@
  *
  * Steps, in order:
  *  1. Unicode NFC; zero-width characters, soft hyphens and control characters removed
- *     (tabs/newlines become spaces).
+ *     (tabs and line breaks become spaces).
  *  2. Thai, Lao, Khmer and Myanmar digits → ASCII digits; full-width ASCII → ASCII.
  *  3. Lower-case.
  *  4. Thai typing repairs: "เเ" → "แ", tone mark typed before an upper vowel is swapped back,
@@ -18,9 +18,12 @@
  *  8. Whitespace collapsed and trimmed.
  */
 
+import { newTrie, trieAdd, trieScan } from './trie.ts';
+
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad\u180e]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f]/g;
+const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 const NATIVE_DIGIT = /[\u0e50-\u0e59\u0ed0-\u0ed9\u17e0-\u17e9\u1040-\u1049\u1090-\u1099]/g;
 const FULLWIDTH = /[\uff01-\uff5e]/g;
 const DIGIT_BASE: ReadonlyArray<readonly [number, number]> = [
@@ -44,6 +47,12 @@ function fullwidth(ch: string): string {
 }
 
 const THAI_ANY = /[\u0e00-\u0e7f]/;
+/** Any character that INVISIBLE, CONTROL, NATIVE_DIGIT or FULLWIDTH would change. */
+const RARE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u180e\u200b-\u200d\u2028\u2029\u2060\ufeff\u0e50-\u0e59\u0ed0-\u0ed9\u17e0-\u17e9\u1040-\u1049\u1090-\u1099\uff01-\uff5e]/;
+/** Any character directly repeated (pre-check for DUP_MARK / STRETCH). */
+const DOUBLED = /(.)\1/su;
 const THAI_DOUBLE_E = /เเ/g;
 // tone mark / thanthakhat typed before an upper vowel (ก้ี → กี้)
 const THAI_TONE_BEFORE_VOWEL = /([\u0e48-\u0e4c])([\u0e31\u0e34-\u0e37\u0e47])/g;
@@ -71,12 +80,22 @@ const CANONICAL: readonly Rule[] = [
   },
   { re: /ม\s*\.\s*(33|39|40)(?!\d)/g, rep: 'มาตรา $1 ', when: SECTION_NUMBERS },
   { re: /(?<![\p{L}\p{M}])ม\s*(33|39|40)(?!\d)/gu, rep: 'มาตรา $1 ', when: SECTION_NUMBERS },
+  // glued to the previous Thai word ("สมัครม40"), but not "ผม40ปี"
+  {
+    re: /(?<=[\u0e01-\u0e4e])(?<!ผ)ม(33|39|40)(?!\d)(?!\s*(?:ปี|ขวบ|บาท|เปอร์|%|นาที|วัน|คน|กิโล|กม))/g,
+    rep: ' มาตรา $1 ',
+    when: SECTION_NUMBERS,
+  },
   {
     re: /(?<![\p{L}\p{M}])(?:section|sect|sec|article|art)\s*\.?\s*(33|39|40)(?!\d)/gu,
     rep: 'มาตรา $1 ',
     when: SECTION_NUMBERS,
   },
-  { re: /(?<![\p{L}\p{M}'’])(?:s|m)\.?(33|39|40)(?!\d)/gu, rep: 'มาตรา $1 ', when: SECTION_NUMBERS },
+  {
+    re: /(?<![\p{L}\p{M}'’])(?:s|m)\.?(33|39|40)(?!\d)/gu,
+    rep: 'มาตรา $1 ',
+    when: SECTION_NUMBERS,
+  },
   // --- hospital
   {
     re: /โรง\s*(?:พ[ะยญบาั]{0,3}บา[ลนร]|บาล|บาน|พยาบา(?![ลนร])|พยบาล|พยาบลา)/g,
@@ -152,28 +171,97 @@ const CANONICAL: readonly Rule[] = [
     when: ['เซเว', '7', 'seven'],
   },
   { re: /ว่างาน/g, rep: 'ว่างงาน', when: ['ว่างาน'] },
+  // --- cancelling a link is one thing however it is said: "ยกเลิกการเชื่อมต่อ", "เลิกผูก", ...
+  {
+    re: /(?:ยกเลิก|เลิก|ไม่(?:อยาก|ต้องการ)?(?:จะ)?(?:ให้\s*(?:line|บอท|ระบบ|แอป|app)?)?)\s*(?:การ)?\s*(?:ผูก|เชื่อม(?:ต่อ|โยง)?|ยืนยันตัวตน)/g,
+    rep: 'ยกเลิกผูก',
+    when: ['เลิก', 'ไม่'],
+  },
+  // --- "not helping" / "no help" / "ไม่ช่วยอะไรเลย" is a complaint (= useless), not a request
+  // for the help menu
+  {
+    re: /(?<![a-z])(?:not|isn'?t|aren'?t|doesn'?t|don'?t|didn'?t|wasn'?t|no|never|zero)\s+(?:very\s+|really\s+|at\s+all\s+)?(?:help(?:ing|ful|s|ed)?)(?![a-z])|(?<![a-z])(?:unhelpful|helpless)(?![a-z])/g,
+    rep: ' useless ',
+    when: ['help'],
+  },
+  {
+    re: /ไม่(?:ได้)?(?:ช่วย|เป็นประโยชน์)(?:อะไร)?(?:เลย)?(?=$|[\s!?.,])/g,
+    rep: 'ไร้ประโยชน์',
+    when: ['ไม่ช่วย', 'ไม่ได้ช่วย', 'ไม่เป็นประโยชน์'],
+  },
+  // --- loanwords: Thai spellings and English variants → one form
+  {
+    re: /(?<![a-z])(?:lay[\s-]?offs?|laid[\s-]?off)(?![a-z])|เลย์ออฟ|เลออฟ|เลย์อ๊อฟ/g,
+    rep: ' layoff ',
+    when: ['lay', 'laid', 'ออฟ', 'อ๊อฟ'],
+  },
+  {
+    re: /(?<![a-z])(?:log[\s-]?out|sign[\s-]?out)(?![a-z])|ล็[อ]?[กค]เอา[ทต]์|ล๊[อ]?[กค]เอา[ทต]์/g,
+    rep: ' logout ',
+    when: ['out', 'เอาท์', 'เอาต์'],
+  },
+  {
+    re: /(?<![a-z])(?:log[\s-]?in|sign[\s-]?in)(?![a-z])|ล็[อ]?[กค]อิน|ล๊[อ]?[กค]อิน|ลอ[กค]อิน/g,
+    rep: ' login ',
+    when: ['in', 'อิน'],
+  },
+  { re: /อันลิ้ง[กค]?์?|อันลิง[กค]์?|อันลิ[้]?น[กค]์/g, rep: ' unlink ', when: ['อันลิ'] },
+  { re: /ลิ้ง[กค]?์?|ลิง[กค]์?|ลิ[้]?น[กค]์/g, rep: ' link ', when: ['ลิง', 'ลิ้ง', 'ลิน'] },
+  {
+    re: /แอปพลิเคชั่?น|แอพพลิเคชั่?น|แอ[ปพ]|แอ๊[ปพ]|(?<![a-z])application(?![a-z])/g,
+    rep: ' app ',
+    when: ['แอ', 'application'],
+  },
+  { re: /อั[ปพ]เด[ตท]/g, rep: ' update ', when: ['เดต', 'เดท'] },
+  { re: /แอดมิ[้]?น/g, rep: ' admin ', when: ['แอดมิ'] },
+  { re: /ออนไลน์?/g, rep: ' online ', when: ['ออนไลน'] },
+  { re: /โอทีพี/g, rep: ' otp ', when: ['โอทีพี'] },
+  { re: /บิ[ทต]คอย[น]?์?/g, rep: ' bitcoin ', when: ['คอย'] },
+  { re: /คริปโ[ตท]|(?<![a-z])cryptocurrency(?![a-z])/g, rep: ' crypto ', when: ['คริปโ', 'crypto'] },
+  { re: /อีเมล์?/g, rep: ' email ', when: ['อีเมล'] },
+  { re: /คอลเซ็?นเตอร์/g, rep: ' call center ', when: ['คอลเซ'] },
+  { re: /ไลน์/g, rep: ' line ', when: ['ไลน์'] },
+  { re: /โอเค[ร]?|(?<![a-z])okay(?![a-z])/g, rep: ' ok ', when: ['โอเค', 'okay'] },
 ];
 
-function applies(s: string, when: readonly string[]): boolean {
-  for (const w of when) if (s.includes(w)) return true;
-  return false;
+/** All rule triggers in one trie, so a single scan tells which rules can apply. */
+const RULE_TRIE = newTrie();
+CANONICAL.forEach((r, i) => {
+  for (const w of r.when) trieAdd(RULE_TRIE, w, i);
+});
+const ACTIVE = new Uint8Array(CANONICAL.length);
+
+function markActive(id: number): void {
+  ACTIVE[id] = 1;
 }
 
 const PARTICLE =
-  /(?<![\u0e40-\u0e44])(?:นะ|น้า|น่ะ)?(?:ครับผม|ครับ|คับผม|คับ|ค้าบ|คร้าบ|ครัช|ขอรับ|ค่ะ|คะ|ค่า|ค้า|คร่ะ|จ้า|จ้ะ|จ๊ะ|จ๋า|ฮะ|ฮับ|งับ)(?=$|[\s!?.,~…:;)(\]["'0-9]|\p{Extended_Pictographic})/gu;
+  /(?<![\u0e40-\u0e44])(?:นะ|น้า|น่ะ)?(?:ครับผม|ครับ|คับผม|คับ|ค้าบ|คร้าบ|ครัช|ขอรับ|ค่ะ|คะ|(?<!มูล|ไร้|มี|ราคา)ค่า|คร่ะ|จ้า|จ้ะ|จ๊ะ|จ๋า|ฮะ|ฮับ|งับ)(?=$|[\s!?.,~…:;)(\]["'0-9]|\p{Extended_Pictographic})/gu;
 
 /** Normalises user text (see the module comment). Pure and deterministic. */
 export function normalise(text: string): string {
   if (!text) return '';
   let s = text.normalize('NFC');
-  s = s.replace(INVISIBLE, '').replace(CONTROL, ' ');
-  s = s.replace(NATIVE_DIGIT, nativeDigit).replace(FULLWIDTH, fullwidth);
+  if (RARE.test(s)) {
+    s = s.replace(INVISIBLE, '').replace(CONTROL, '').replace(LINE_BREAKS, ' ');
+    s = s.replace(NATIVE_DIGIT, nativeDigit).replace(FULLWIDTH, fullwidth);
+  }
   s = s.toLowerCase();
   const thai = THAI_ANY.test(s);
-  if (thai) s = s.replace(THAI_DOUBLE_E, 'แ').replace(THAI_TONE_BEFORE_VOWEL, '$2$1');
-  s = s.replace(DUP_MARK, '$1').replace(STRETCH, '$1');
+  if (thai) {
+    if (s.includes('เเ')) s = s.replace(THAI_DOUBLE_E, 'แ');
+    s = s.replace(THAI_TONE_BEFORE_VOWEL, '$2$1');
+  }
+  if (DOUBLED.test(s)) s = s.replace(DUP_MARK, '$1').replace(STRETCH, '$1');
   if (s.includes('555')) s = s.replace(LAUGH, '55');
-  for (const r of CANONICAL) if (applies(s, r.when)) s = s.replace(r.re, r.rep);
+  ACTIVE.fill(0);
+  trieScan(RULE_TRIE, s, markActive);
+  for (let i = 0; i < CANONICAL.length; i++) {
+    if (ACTIVE[i]) {
+      const r = CANONICAL[i]!;
+      s = s.replace(r.re, r.rep);
+    }
+  }
   if (thai) {
     const before = s;
     s = s.replace(PARTICLE, ' ');

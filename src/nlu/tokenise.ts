@@ -6,9 +6,9 @@
  *                  letters/digits for Latin-script text (`en`);
  *  - `b:<w1>_<w2>` adjacent word pairs;
  *  - `g:<chars>`   character n-grams, so matching does not depend on word segmentation: for
- *                  Thai-family scripts 2..4-grams over the text with spaces and punctuation
+ *                  Thai-family scripts 2..3-grams over the text with spaces and punctuation
  *                  removed, for Latin text 3..5-grams inside each word padded as `<word>`.
- * Long digit runs (IDs, phone numbers: 5+ digits, dashes/spaces allowed) become `#`, so no raw
+ * Long digit runs (IDs, phone numbers: 5+ digits, dashes/spaces allowed) become NUMBER_TOKEN, so no raw
  * ID ever reaches a feature. Only the first MAX_FEATURE_CHARS characters are used.
  *
  * `tokenise()` returns the feature strings (readable, for tests and debugging). The classifier
@@ -31,8 +31,13 @@ function segmenter(lang: Lang): Intl.Segmenter {
 }
 
 const LONG_NUMBER = /\d(?:[\s-]?\d){4,}/g;
-const LATIN_WORD = /[\p{L}\p{M}\p{N}#]+/gu;
-const NON_GRAM = /[^\p{L}\p{M}\p{N}#]+/gu;
+/**
+ * What long numbers become: Thai digits never survive normalise(), so this token cannot clash
+ * with anything the user typed, and Intl.Segmenter treats it as a word.
+ */
+export const NUMBER_TOKEN = '๐๐';
+const LATIN_WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const NON_GRAM = /[^\p{L}\p{M}\p{N}]+/gu;
 
 /** Tokens that carry no intent signal (politeness, fillers). */
 const STOP = new Set([
@@ -58,13 +63,15 @@ const STOP = new Set([
 ]);
 
 export const GRAM_MIN_THAI = 2;
-export const GRAM_MAX_THAI = 4;
+export const GRAM_MAX_THAI = 3;
 export const GRAM_MIN_LATIN = 3;
 export const GRAM_MAX_LATIN = 5;
 
 function prepare(text: string): string {
   const t = text.length > MAX_FEATURE_CHARS ? text.slice(0, MAX_FEATURE_CHARS) : text;
-  return t.includes('-') || /\d{5}/.test(t) || /\d\s\d/.test(t) ? t.replace(LONG_NUMBER, ' # ') : t;
+  return t.includes('-') || /\d{5}/.test(t) || /\d\s\d/.test(t)
+    ? t.replace(LONG_NUMBER, ` ${NUMBER_TOKEN} `)
+    : t;
 }
 
 /** Word tokens of normalised text (particles and fillers dropped). */
@@ -106,7 +113,8 @@ export function tokenise(text: string, lang: Lang): string[] {
   const [min, max] = gramRange(lang);
   for (const s of gramSource(text, lang, ws)) {
     for (let i = 0; i < s.length; i++) {
-      for (let len = min; len <= max && i + len <= s.length; len++) out.push(`g:${s.slice(i, i + len)}`);
+      for (let len = min; len <= max && i + len <= s.length; len++)
+        out.push(`g:${s.slice(i, i + len)}`);
     }
   }
   return out;

@@ -10,7 +10,7 @@
  *   with `nodejs_compat`, so the import resolves there too, but only Node calls it.
  * Both produce the same string for the same code, salt and iteration count.
  */
-import { pbkdf2Sync } from 'node:crypto';
+import { createHmac, pbkdf2Sync } from 'node:crypto';
 
 export const LASER_HASH_SCHEME = 'pbkdf2-sha256';
 /** The iteration count for real records and the documented demo identities. */
@@ -48,10 +48,18 @@ function checkIterations(iterations: number): void {
   }
 }
 
+const BLOCK_ONE = new Uint8Array([0, 0, 0, 1]);
+
 /** Synchronous (node:crypto) hash for bulk work. */
 export function hashLaserCode(code: string, salt: Uint8Array, iterations: number): string {
   checkIterations(iterations);
-  const key = pbkdf2Sync(normaliseLaserCode(code), salt, iterations, KEY_BYTES, 'sha256');
+  const normalised = normaliseLaserCode(code);
+  // With one iteration and a 32-byte key, PBKDF2-HMAC-SHA-256 is exactly
+  // HMAC(code, salt ‖ INT32BE(1)) (RFC 8018 §5.2); a plain HMAC is ~4× faster than pbkdf2Sync.
+  const key =
+    iterations === 1
+      ? createHmac('sha256', normalised).update(salt).update(BLOCK_ONE).digest()
+      : pbkdf2Sync(normalised, salt, iterations, KEY_BYTES, 'sha256');
   return format(iterations, salt, key);
 }
 
@@ -62,7 +70,11 @@ export async function hashLaserCodeWebCrypto(
   iterations: number,
 ): Promise<string> {
   checkIterations(iterations);
-  return format(iterations, salt, await deriveWebCrypto(normaliseLaserCode(code), salt, iterations));
+  return format(
+    iterations,
+    salt,
+    await deriveWebCrypto(normaliseLaserCode(code), salt, iterations),
+  );
 }
 
 async function deriveWebCrypto(

@@ -29,6 +29,9 @@ import {
 import { linkPrompt } from './account.ts';
 import { type Ctx, type IntentHandler, quickReplies, text, withQuickReplies } from './context.ts';
 
+/** Estimates are shown in whole baht: satang would suggest a precision they do not have. */
+const wholeBaht = (satang: number) => Math.round(satang / 100) * 100;
+
 interface Card {
   title: string;
   subtitle: string;
@@ -40,21 +43,37 @@ interface Card {
 }
 
 function card(ctx: Ctx, alt: string, c: Card): messagingApi.FlexMessage {
-  const bubble = renderFlex(templates.recordCard, { listTitle: '', list: [], note: '', ...c }, ctx.t);
+  const bubble = renderFlex(
+    templates.recordCard,
+    { listTitle: '', list: [], note: '', ...c },
+    ctx.t,
+  );
   return flexMessage(alt, bubble);
 }
 
 function buttonsFor(ctx: Ctx, intents: IntentName[]) {
-  return intents.map((intent) => ({ label: String(ctx.t(`intent.${intent}`)), data: `action=${intent}` }));
+  return intents.map((intent) => ({
+    label: String(ctx.t(`intent.${intent}`)),
+    data: `action=${intent}`,
+  }));
 }
 
 function personLine(ctx: Ctx, p: InsuredPersonRow): string {
-  const name = ctx.lang === 'th' ? `${p.firstNameTh} ${p.lastNameTh}` : `${p.firstNameEn ?? p.firstNameTh} ${p.lastNameEn ?? p.lastNameTh}`;
-  return String(ctx.t('common.person', { name, nationalId: maskNationalId(p.nationalId), section: p.section }));
+  const name =
+    ctx.lang === 'th'
+      ? `${p.firstNameTh} ${p.lastNameTh}`
+      : `${p.firstNameEn ?? p.firstNameTh} ${p.lastNameEn ?? p.lastNameTh}`;
+  return String(
+    ctx.t('common.person', { name, nationalId: maskNationalId(p.nationalId), section: p.section }),
+  );
 }
 
 /** The linked person, audited; or undefined with the link prompt to send instead. */
-async function personFor(ctx: Ctx, action: AuditAction, purpose: string): Promise<InsuredPersonRow | Message[]> {
+async function personFor(
+  ctx: Ctx,
+  action: AuditAction,
+  purpose: string,
+): Promise<InsuredPersonRow | Message[]> {
   const person = ctx.userId ? await getLinkedPerson(ctx.deps.store, ctx.userId) : undefined;
   if (!person || !ctx.userId) return linkPrompt(ctx, String(ctx.t('link.needed')));
   await writeAudit(ctx.deps.store, {
@@ -74,7 +93,11 @@ async function recentPaidPeriods(ctx: Ctx, personId: number): Promise<string[]> 
 }
 
 export const contributionBalance: IntentHandler = async (ctx) => {
-  const person = await personFor(ctx, 'read_contributions', 'insured person asked for their contributions');
+  const person = await personFor(
+    ctx,
+    'read_contributions',
+    'insured person asked for their contributions',
+  );
   if (Array.isArray(person)) return person;
   const t = ctx.t;
   const [totals, recent] = await Promise.all([
@@ -86,41 +109,69 @@ export const contributionBalance: IntentHandler = async (ctx) => {
     return withQuickReplies([text(String(t('contrib.none')))], quickReplies(t, next));
   }
   const rows = [
-    { label: String(t('contrib.months')), value: String(t('contrib.monthsValue', { count: totals.monthsPaid })) },
+    {
+      label: String(t('contrib.months')),
+      value: String(t('contrib.monthsValue', { count: totals.monthsPaid })),
+    },
     {
       label: String(t('contrib.lastPaid')),
-      value: totals.lastPaidPeriod ? formatPeriod(ctx.lang, totals.lastPaidPeriod) : String(t('common.none')),
+      value: totals.lastPaidPeriod
+        ? formatPeriod(ctx.lang, totals.lastPaidPeriod)
+        : String(t('common.none')),
     },
     { label: String(t('contrib.employee')), value: formatBaht(t, totals.employee) },
   ];
-  if (person.section === 33) rows.push({ label: String(t('contrib.employer')), value: formatBaht(t, totals.employer) });
+  if (person.section === 33)
+    rows.push({ label: String(t('contrib.employer')), value: formatBaht(t, totals.employer) });
   rows.push({ label: String(t('contrib.government')), value: formatBaht(t, totals.government) });
-  if (person.section !== 40) rows.push({ label: String(t('contrib.oldAge')), value: formatBaht(t, totals.oldAge) });
+  if (person.section !== 40)
+    rows.push({ label: String(t('contrib.oldAge')), value: formatBaht(t, totals.oldAge) });
 
   const list = recent.slice(0, 6).map((m) =>
     m.paidDate
-      ? String(t('contrib.paidLine', { period: formatPeriod(ctx.lang, m.period), amount: formatBaht(t, m.employee) }))
+      ? String(
+          t('contrib.paidLine', {
+            period: formatPeriod(ctx.lang, m.period),
+            amount: formatBaht(t, m.employee),
+          }),
+        )
       : String(t('contrib.unpaidLine', { period: formatPeriod(ctx.lang, m.period) })),
   );
 
   let outlook: string;
   if (person.section === 40) {
     outlook = String(
-      t('contrib.s40', { option: person.section40Option ?? '-', amount: formatBaht(t, recent[0]?.employee ?? 0) }),
+      t('contrib.s40', {
+        option: person.section40Option ?? '-',
+        amount: formatBaht(t, recent[0]?.employee ?? 0),
+      }),
     );
   } else {
     const paid = recent.filter((m) => m.paidDate !== null);
     const avg =
       paid.length === 0
         ? 0
-        : Math.round(paid.reduce((s, m) => s + cappedWageSatang(m.wage, `${m.period}-01`), 0) / paid.length);
+        : Math.round(
+            paid.reduce((s, m) => s + cappedWageSatang(m.wage, `${m.period}-01`), 0) / paid.length,
+          );
     const estimate = pensionEstimate(totals.monthsPaid, avg);
     outlook =
       estimate.kind === 'pension'
-        ? String(t('contrib.pension', { amount: formatBaht(t, estimate.monthlySatang), percent: estimate.percent, wage: formatBaht(t, avg) }))
+        ? String(
+            t('contrib.pension', {
+              amount: formatBaht(t, wholeBaht(estimate.monthlySatang)),
+              percent: estimate.percent,
+              wage: formatBaht(t, wholeBaht(avg)),
+            }),
+          )
         : totals.monthsPaid < 12
           ? String(t('contrib.lumpSumSmall', { missing: 180 - totals.monthsPaid }))
-          : String(t('contrib.lumpSum', { missing: 180 - totals.monthsPaid, amount: formatBaht(t, totals.oldAge) }));
+          : String(
+              t('contrib.lumpSum', {
+                missing: 180 - totals.monthsPaid,
+                amount: formatBaht(t, totals.oldAge),
+              }),
+            );
   }
   const message = card(ctx, String(t('contrib.alt', { months: totals.monthsPaid })), {
     title: String(t('contrib.title')),
@@ -135,11 +186,16 @@ export const contributionBalance: IntentHandler = async (ctx) => {
 };
 
 export const hospitalRights: IntentHandler = async (ctx) => {
-  const person = await personFor(ctx, 'read_hospital_rights', 'insured person asked for their hospital rights');
+  const person = await personFor(
+    ctx,
+    'read_hospital_rights',
+    'insured person asked for their hospital rights',
+  );
   if (Array.isArray(person)) return person;
   const t = ctx.t;
   const next: IntentName[] = ['contribution_balance', 'office_location', 'talk_to_staff'];
-  if (person.section === 40) return withQuickReplies([text(String(t('hospital.s40')))], quickReplies(t, next));
+  if (person.section === 40)
+    return withQuickReplies([text(String(t('hospital.s40')))], quickReplies(t, next));
 
   const today = bangkokDate(ctx.now);
   const [registrations, paidPeriods] = await Promise.all([
@@ -150,13 +206,25 @@ export const hospitalRights: IntentHandler = async (ctx) => {
   if (!current) return withQuickReplies([text(String(t('hospital.none')))], quickReplies(t, next));
 
   const rights = medicalRightsActive(paidPeriods, today);
-  const window = hospitalChangeWindow(Number(today.slice(0, 4)));
-  const windowText = { from: formatDate(ctx.lang, window.from), to: formatDate(ctx.lang, window.to) };
+  // This year's change window, or next year's once this year's has closed.
+  const thisYear = hospitalChangeWindow(Number(today.slice(0, 4)));
+  const window =
+    today > thisYear.to ? hospitalChangeWindow(Number(today.slice(0, 4)) + 1) : thisYear;
+  const windowText = {
+    from: formatDate(ctx.lang, window.from),
+    to: formatDate(ctx.lang, window.to),
+  };
   const name = ctx.lang === 'th' ? current.nameTh : (current.nameEn ?? current.nameTh);
   const rows = [
-    { label: String(t('hospital.registered')), value: `${name}${current.isDemo ? ` ${t('common.demo')}` : ''}` },
+    {
+      label: String(t('hospital.registered')),
+      value: `${name}${current.isDemo ? ` ${t('common.demo')}` : ''}`,
+    },
     { label: String(t('hospital.since')), value: formatDate(ctx.lang, current.validFrom) },
-    { label: String(t('hospital.status')), value: String(t(rights.active ? 'hospital.active' : 'hospital.inactive')) },
+    {
+      label: String(t('hospital.status')),
+      value: String(t(rights.active ? 'hospital.active' : 'hospital.inactive')),
+    },
   ];
   if (current.phone) rows.push({ label: String(t('hospital.phone')), value: current.phone });
   const list = [
@@ -193,7 +261,8 @@ export const hospitalRights: IntentHandler = async (ctx) => {
       rows,
       listTitle: '',
       list,
-      note: current.locationPrecision === 'province_seat_approx' ? String(t('hospital.approx')) : '',
+      note:
+        current.locationPrecision === 'province_seat_approx' ? String(t('hospital.approx')) : '',
       buttons: buttonsFor(ctx, ['contribution_balance', 'office_location']),
     }),
   ];
@@ -210,16 +279,24 @@ export const hospitalRights: IntentHandler = async (ctx) => {
 };
 
 export const unemploymentBenefit: IntentHandler = async (ctx) => {
-  const person = await personFor(ctx, 'read_unemployment_claim', 'insured person asked about their unemployment claim');
+  const person = await personFor(
+    ctx,
+    'read_unemployment_claim',
+    'insured person asked about their unemployment claim',
+  );
   if (Array.isArray(person)) return person;
   const t = ctx.t;
   const next: IntentName[] = ['contribution_balance', 'hospital_rights', 'talk_to_staff'];
   if (person.section !== 33) {
-    return withQuickReplies([text(String(t('claim.s3940', { section: person.section })))], quickReplies(t, next));
+    return withQuickReplies(
+      [text(String(t('claim.s3940', { section: person.section })))],
+      quickReplies(t, next),
+    );
   }
   const today = bangkokDate(ctx.now);
   const detail = await getLatestClaim(ctx.deps.store, person.id);
-  if (!detail) return withQuickReplies(await noClaimAnswer(ctx, person, today), quickReplies(t, next));
+  if (!detail)
+    return withQuickReplies(await noClaimAnswer(ctx, person, today), quickReplies(t, next));
 
   const { claim, history, payments } = detail;
   const status = String(t(`claim.statuses.${claim.status}`));
@@ -229,26 +306,51 @@ export const unemploymentBenefit: IntentHandler = async (ctx) => {
     { label: String(t('claim.filed')), value: formatDate(ctx.lang, claim.filedDate) },
     { label: String(t('claim.statusLabel')), value: status },
   ];
-  if (claim.approvedDays) rows.push({ label: String(t('claim.approvedDays')), value: String(t('claim.days', { count: claim.approvedDays })) });
-  if (claim.monthlyAmount) rows.push({ label: String(t('claim.monthly')), value: formatBaht(t, claim.monthlyAmount) });
+  if (claim.approvedDays)
+    rows.push({
+      label: String(t('claim.approvedDays')),
+      value: String(t('claim.days', { count: claim.approvedDays })),
+    });
+  if (claim.monthlyAmount)
+    rows.push({ label: String(t('claim.monthly')), value: formatBaht(t, claim.monthlyAmount) });
   const paid = payments.filter((p) => p.status === 'paid');
   if (paid.length > 0) {
-    rows.push({ label: String(t('claim.paidSoFar')), value: formatBaht(t, paid.reduce((s, p) => s + p.amount, 0)) });
+    rows.push({
+      label: String(t('claim.paidSoFar')),
+      value: formatBaht(
+        t,
+        paid.reduce((s, p) => s + p.amount, 0),
+      ),
+    });
   }
   const upcoming = payments.find((p) => p.status !== 'paid');
   if (upcoming && (claim.status === 'paying' || claim.status === 'approved')) {
     rows.push({
       label: String(t('claim.nextPayment')),
-      value: String(t('claim.nextPaymentValue', { date: formatDate(ctx.lang, upcoming.payDate), amount: formatBaht(t, upcoming.amount) })),
+      value: String(
+        t('claim.nextPaymentValue', {
+          date: formatDate(ctx.lang, upcoming.payDate),
+          amount: formatBaht(t, upcoming.amount),
+        }),
+      ),
     });
   }
-  const list = history.map((h) => String(t('claim.step', { date: formatDate(ctx.lang, h.at), status: String(t(`claim.statuses.${h.status}`)) })));
+  const list = history.map((h) =>
+    String(
+      t('claim.step', {
+        date: formatDate(ctx.lang, h.at),
+        status: String(t(`claim.statuses.${h.status}`)),
+      }),
+    ),
+  );
   let note = '';
-  if (claim.status === 'rejected') note = String(t('claim.rejected', { reason: claim.rejectionReason ?? '-' }));
+  if (claim.status === 'rejected')
+    note = String(t('claim.rejected', { reason: claim.rejectionReason ?? '-' }));
   else if (claim.status === 'completed') note = String(t('claim.completed'));
   else {
     const due = payments.find((p) => p.reportDueDate && !p.reportedAt && p.reportDueDate >= today);
-    if (due?.reportDueDate) note = String(t('claim.report', { date: formatDate(ctx.lang, due.reportDueDate) }));
+    if (due?.reportDueDate)
+      note = String(t('claim.report', { date: formatDate(ctx.lang, due.reportDueDate) }));
   }
   return withQuickReplies(
     [
@@ -267,7 +369,11 @@ export const unemploymentBenefit: IntentHandler = async (ctx) => {
 };
 
 /** No claim: eligibility now and what laid-off / resigned would pay, on the capped wage. */
-async function noClaimAnswer(ctx: Ctx, person: InsuredPersonRow, today: string): Promise<Message[]> {
+async function noClaimAnswer(
+  ctx: Ctx,
+  person: InsuredPersonRow,
+  today: string,
+): Promise<Message[]> {
   const t = ctx.t;
   const recent = await listRecentContributions(ctx.deps.store, person.id, 24);
   const paid = recent.filter((m) => m.paidDate !== null);
@@ -276,10 +382,15 @@ async function noClaimAnswer(ctx: Ctx, person: InsuredPersonRow, today: string):
     today,
   );
   const last6 = paid.slice(0, 6);
-  const avgWage = last6.length === 0 ? 0 : Math.round(last6.reduce((s, m) => s + m.wage, 0) / last6.length);
+  const avgWage =
+    last6.length === 0 ? 0 : Math.round(last6.reduce((s, m) => s + m.wage, 0) / last6.length);
   const lines = [
     String(t('claim.noClaim')),
-    String(t(eligibility.eligible ? 'claim.eligible' : 'claim.notEligible', { months: eligibility.monthsInWindow })),
+    String(
+      t(eligibility.eligible ? 'claim.eligible' : 'claim.notEligible', {
+        months: eligibility.monthsInWindow,
+      }),
+    ),
   ];
   for (const cause of ['laid_off', 'resigned'] as const) {
     const e = unemploymentEstimate(cause, avgWage, today);

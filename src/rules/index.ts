@@ -398,12 +398,25 @@ function assertCount(value: number, name: string): void {
 
 /** The Section 33 wage ceiling in force on `date`. */
 export function wageCeilingSatang(date: DateInput): number {
-  return thbToSatang(ruleOn('s33.wage_ceiling', date).value.wage_ceiling_thb);
+  return thbToSatang(ruleOnOrEarliest('s33.wage_ceiling', date).value.wage_ceiling_thb);
 }
 
 /** The Section 33 wage floor in force on `date`. */
 export function wageFloorSatang(date: DateInput): number {
-  return thbToSatang(ruleOn('s33.wage_floor', date).value.wage_floor_thb);
+  return thbToSatang(ruleOnOrEarliest('s33.wage_floor', date).value.wage_floor_thb);
+}
+
+/**
+ * For the floor and ceiling only: a date before the data starts gets the earliest entry. The
+ * source says the 15,000 ceiling held for every month "before 2026" and the 1,650 floor is
+ * unchanged, and a contribution history reaches back decades, so this is the source's own
+ * statement rather than a guess. Other rules stay strict (ruleOn throws).
+ */
+function ruleOnOrEarliest<K extends 's33.wage_ceiling' | 's33.wage_floor'>(
+  key: K,
+  date: DateInput,
+) {
+  return toIsoDay(date) < RULES.data_from ? RULES.rules[key][0]! : ruleOn(key, date);
 }
 
 /** The contribution (and cash-benefit) wage: `wageSatang` clamped to the floor and ceiling. */

@@ -564,3 +564,11 @@ describe('hospitalChangeWindow', () => {
     expect(() => hospitalChangeWindow(2026.5)).toThrow(RangeError);
   });
 });
+
+describe('wage floor and ceiling before the data starts', () => {
+  it('caps historic months at the pre-2026 ceiling (the source: 15,000 "before 2026")', async () => {
+    const { cappedWageSatang } = await import('../../src/rules/index.ts');
+    expect(cappedWageSatang(3_000_000, '1998-07-01')).toBe(1_500_000);
+    expect(cappedWageSatang(100_000, '2010-01-01')).toBe(165_000);
+  });
+});

@@ -20,6 +20,9 @@ const HELP = `Type a question and press Enter. Also:
   <number>            pick a numbered button or quick reply
   /loc LAT LNG        share a location (e.g. /loc 18.7883 98.9853)
   /postback DATA      send a postback (e.g. /postback action=news)
+  /link ID BIRTHDATE LASERCODE
+                      fill the account-link page the bot sent, then LINE's accountLink event
+                      (demo identities: docs/demo-identities.md)
   /sticker  /image    send a sticker or an image
   /follow  /unfollow  add or block the bot
   /help  /quit
@@ -27,6 +30,8 @@ const HELP = `Type a question and press Enter. Also:
 
 interface Transport {
   send(body: string): Promise<number>;
+  /** An HTTP request to the bot itself (the account-link page). */
+  request(path: string, init: RequestInit): Promise<Response>;
   /** Messages the bot sent since the last call. */
   collect(): Promise<Message[]>;
   close(): Promise<void>;
@@ -52,6 +57,7 @@ export async function run(args: string[]): Promise<number> {
   if (interactive) out(`Chatting as ${userId} (language ${values.lang}). ${HELP}`);
 
   let choices: Choice[] = [];
+  let lastLinkToken: string | undefined;
   const send = async (evt: unknown) => {
     const status = await transport.send(webhookBody([evt]));
     if (status !== 200) out(`  (webhook answered HTTP ${status})`);
@@ -61,6 +67,8 @@ export async function run(args: string[]): Promise<number> {
       choices = [];
       return;
     }
+    const token = JSON.stringify(messages).match(/\/link\?linkToken=([A-Za-z0-9_-]+)/);
+    if (token) lastLinkToken = token[1];
     const rendered = renderMessages(messages as messagingApi.Message[]);
     out(`bot:\n${rendered.text}`);
     choices = rendered.choices;
@@ -87,7 +95,10 @@ export async function run(args: string[]): Promise<number> {
       } else if (action.type === 'message') {
         await send(events.text(b(), (action as messagingApi.MessageAction).text ?? label));
       } else if (action.type === 'uri') {
-        out(`  (opens ${(action as messagingApi.URIAction).uri})`);
+        const uri = (action as messagingApi.URIAction).uri ?? '';
+        out(`  (opens ${uri})`);
+        if (uri.includes('/link?linkToken='))
+          out('  (fill it from here: /link NATIONAL_ID BIRTH_DATE LASER_CODE)');
       } else if (action.type === 'location') {
         out('  (share a location with /loc LAT LNG)');
       } else {
@@ -95,6 +106,38 @@ export async function run(args: string[]): Promise<number> {
       }
     } else if (cmd === '/loc' && rest.length >= 2) {
       await send(events.location(b(), Number(rest[0]), Number(rest[1]), rest.slice(2).join(' ')));
+    } else if (cmd === '/link') {
+      if (!lastLinkToken) {
+        out('  (ask the bot to link first, e.g. type: ผูกบัญชี)');
+      } else if (rest.length < 3) {
+        out('  usage: /link NATIONAL_ID BIRTH_DATE(YYYY-MM-DD) LASER_CODE');
+      } else {
+        const form = new URLSearchParams({
+          linkToken: lastLinkToken,
+          nationalId: rest[0]!,
+          birthDate: rest[1]!,
+          laserCode: rest[2]!,
+          lang: values.lang!,
+        });
+        const res = await transport.request('/link', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form.toString(),
+          redirect: 'manual',
+        });
+        const nonce =
+          res.status === 303
+            ? new URL(res.headers.get('location') ?? '').searchParams.get('nonce')
+            : null;
+        if (nonce) {
+          out('  (the page accepted the details; LINE now sends the accountLink event)');
+          await send(events.accountLink(b(), 'ok', nonce));
+        } else {
+          const html = await res.text();
+          const error = html.match(/<p class="error"[^>]*>([^<]*)</)?.[1];
+          out(`  (page answered HTTP ${res.status}: ${error ?? 'no message'})`);
+        }
+      }
     } else if (cmd === '/postback' && rest.length > 0) {
       await send(events.postback(b(), rest.join(' ')));
     } else if (cmd === '/sticker') {
@@ -154,6 +197,7 @@ async function inProcessTransport(language: string): Promise<Transport> {
       await runtime.queue.idle();
       return res.status;
     },
+    request: async (path, init) => runtime.app.request(path, init),
     async collect() {
       return sink.splice(0);
     },
@@ -205,6 +249,7 @@ async function remoteTransport(url: string, listen: number, language: string): P
       });
       return res.status;
     },
+    request: (path, init) => fetch(new URL(path, url), init),
     async collect() {
       const deadline = Date.now() + 5000;
       while (sink.length === 0 && Date.now() < deadline)

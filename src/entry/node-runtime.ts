@@ -11,6 +11,7 @@ import { createI18n } from '../i18n.ts';
 import { createLineClient, type LineClient } from '../line/client.ts';
 import { createSignatureVerifier } from '../line/signature.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { warmUp } from '../nlu/index.ts';
 import { migrateNodeStore, type NodeStore, openNodeStore } from '../store/node.ts';
 import { seedDemoData } from '../store/seed.ts';
 import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
@@ -72,6 +73,8 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     tuning: { ...DEFAULT_TUNING, ...options.tuning },
   };
   const app = createApp(() => deps);
+  // Build the NLU model now, not on the first user's message.
+  warmUp();
 
   return {
     config,

@@ -11,6 +11,7 @@ import { createI18n } from '../i18n.ts';
 import { createLineClient } from '../line/client.ts';
 import { createSignatureVerifier, type SignatureVerifier } from '../line/signature.ts';
 import { createLogger } from '../log.ts';
+import { warmUp } from '../nlu/index.ts';
 import { openD1Store } from '../store/d1.ts';
 import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
 
@@ -20,6 +21,8 @@ export interface WorkerBindings {
 }
 
 const i18n = createI18n();
+// The NLU model is built at isolate start-up, so no request pays for it.
+warmUp();
 const perEnv = new WeakMap<object, { config: Config; signature: SignatureVerifier }>();
 
 function envState(env: WorkerBindings) {

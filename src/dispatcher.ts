@@ -5,9 +5,9 @@
  * request id, it is marked failed, and its neighbours carry on.
  */
 import type { Deps } from './deps.ts';
+import { onAccountLink } from './handlers/account.ts';
 import type { Ctx, IntentMatch } from './handlers/context.ts';
 import { unsupportedMessage, welcome } from './handlers/general.ts';
-import { onAccountLink } from './handlers/account.ts';
 import { intentHandlers } from './handlers/index.ts';
 import { resolveLang } from './i18n.ts';
 import { isIntentName } from './intents.ts';

@@ -38,8 +38,14 @@ export function formatPeriod(lang: Lang, period: string): string {
   return dateFormat(lang, 'month').format(new Date(`${period.slice(0, 7)}-15T12:00:00+07:00`));
 }
 
-const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 0 });
-const numberFormat2 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+const numberFormat = new Intl.NumberFormat('en-US', {
+  maximumFractionDigits: 2,
+  minimumFractionDigits: 0,
+});
+const numberFormat2 = new Intl.NumberFormat('en-US', {
+  maximumFractionDigits: 2,
+  minimumFractionDigits: 2,
+});
 
 /** Satang → "1,750 บาท" / "1,750.50 THB", via the locale's `format.baht`. */
 export function formatBaht(t: Translate, satang: number): string {

@@ -13,9 +13,19 @@ import {
 } from '../store/account-links.ts';
 import { pseudonym, writeAudit } from '../store/audit.ts';
 import { getPersonById } from '../store/persons.ts';
-import { type Ctx, type IntentHandler, MAIN_INTENTS, quickReplies, text, withQuickReplies } from './context.ts';
+import {
+  type Ctx,
+  type IntentHandler,
+  MAIN_INTENTS,
+  quickReplies,
+  text,
+  withQuickReplies,
+} from './context.ts';
 
-export function displayName(p: Pick<InsuredPersonRow, 'firstNameTh' | 'firstNameEn'>, lang: string): string {
+export function displayName(
+  p: Pick<InsuredPersonRow, 'firstNameTh' | 'firstNameEn'>,
+  lang: string,
+): string {
   return lang === 'th' ? p.firstNameTh : (p.firstNameEn ?? p.firstNameTh);
 }
 
@@ -38,7 +48,11 @@ export const linkAccount: IntentHandler = async (ctx) => {
   if (person) {
     const name = displayName(person, ctx.lang);
     return withQuickReplies(
-      [text(String(ctx.t('link.already', { name, nationalId: maskNationalId(person.nationalId) })))],
+      [
+        text(
+          String(ctx.t('link.already', { name, nationalId: maskNationalId(person.nationalId) })),
+        ),
+      ],
       quickReplies(ctx.t, MAIN_INTENTS),
     );
   }
@@ -49,7 +63,8 @@ export const linkAccount: IntentHandler = async (ctx) => {
 export const unlinkAccount: IntentHandler = async (ctx, match) => {
   if (!ctx.userId) return [text(String(ctx.t('link.notLinked')))];
   const confirm = match.params?.confirm;
-  if (confirm === 'no') return withQuickReplies([text(String(ctx.t('link.kept')))], quickReplies(ctx.t, MAIN_INTENTS));
+  if (confirm === 'no')
+    return withQuickReplies([text(String(ctx.t('link.kept')))], quickReplies(ctx.t, MAIN_INTENTS));
   const person = await getLinkedPerson(ctx.deps.store, ctx.userId);
   if (confirm !== 'yes') {
     if (!person) return [text(String(ctx.t('link.notLinked')))];
@@ -118,6 +133,11 @@ export async function onAccountLink(ctx: Ctx, event: AccountLinkEvent): Promise<
   const name = displayName(person, ctx.lang);
   return withQuickReplies(
     [text(String(ctx.t('link.linked', { name, nationalId: maskNationalId(person.nationalId) })))],
-    quickReplies(ctx.t, ['contribution_balance', 'hospital_rights', 'unemployment_benefit', 'greeting_help']),
+    quickReplies(ctx.t, [
+      'contribution_balance',
+      'hospital_rights',
+      'unemployment_benefit',
+      'greeting_help',
+    ]),
   );
 }

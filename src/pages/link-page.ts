@@ -37,7 +37,13 @@ export function renderLinkPage(m: LinkPageModel): HtmlEscapedString | Promise<Ht
   const { t } = m;
   const other: Lang = m.lang === 'th' ? 'en' : 'th';
   const errorText =
-    m.error === 'mismatch' ? t('link.error') : m.error === 'tooMany' ? t('link.tooMany') : m.error === 'invalidToken' ? t('link.invalidToken') : '';
+    m.error === 'mismatch'
+      ? t('link.error')
+      : m.error === 'tooMany'
+        ? t('link.tooMany')
+        : m.error === 'invalidToken'
+          ? t('link.invalidToken')
+          : '';
   const showForm = m.error !== 'tooMany' && m.error !== 'invalidToken';
   return html`<!doctype html>
 <html lang="${m.lang}">

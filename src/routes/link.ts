@@ -35,7 +35,8 @@ function pageLang(c: Context<AppEnv>, value: unknown): Lang {
   return c.get('deps').i18n.spoken(typeof value === 'string' ? value : undefined) ?? 'th';
 }
 
-const validToken = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,256}$/.test(v);
+const validToken = (v: unknown): v is string =>
+  typeof v === 'string' && /^[A-Za-z0-9_-]{1,256}$/.test(v);
 
 /** `YYYY-MM-DD`, also accepting a Buddhist-era year (≥ 2400), as typed on Thai documents. */
 export function normaliseBirthDate(value: string): string | undefined {
@@ -77,20 +78,26 @@ export const linkRoutes = new Hono<AppEnv>()
     const now = deps.clock.now();
     const since = now - LINK_FAILURE_WINDOW_MS;
     const tokenKey = `token:${await sha256Base64Url(linkToken)}`;
-    const idKey = /^\d{13}$/.test(nationalId) ? `nid:${await sha256Base64Url(nationalId)}` : undefined;
+    const idKey = /^\d{13}$/.test(nationalId)
+      ? `nid:${await sha256Base64Url(nationalId)}`
+      : undefined;
     const locked = async () =>
       (await countLinkFailures(deps.store, tokenKey, since)) >= LINK_FAILURE_LIMIT ||
-      (idKey !== undefined && (await countLinkFailures(deps.store, idKey, since)) >= LINK_FAILURE_LIMIT);
+      (idKey !== undefined &&
+        (await countLinkFailures(deps.store, idKey, since)) >= LINK_FAILURE_LIMIT);
 
     if (await locked()) {
       deps.log.warn('account link locked out', { reason: 'too many failures' });
       return c.html(renderLinkPage({ lang, t, linkToken, error: 'tooMany' }), 429);
     }
 
-    const person = isValidNationalId(nationalId) ? await getPersonByNationalId(deps.store, nationalId) : undefined;
+    const person = isValidNationalId(nationalId)
+      ? await getPersonByNationalId(deps.store, nationalId)
+      : undefined;
     // Verify against a dummy hash when there is no such person, so timing does not tell.
     const laserOk = await verifyLaserCode(laserCode, person?.laserCodeHash ?? DUMMY_LASER_HASH);
-    const ok = person !== undefined && birthDate !== undefined && person.birthDate === birthDate && laserOk;
+    const ok =
+      person !== undefined && birthDate !== undefined && person.birthDate === birthDate && laserOk;
 
     if (!person || !ok) {
       await recordLinkFailure(deps.store, idKey ? [tokenKey, idKey] : [tokenKey], now);

@@ -5,7 +5,14 @@
  */
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Store } from './db.ts';
-import { accountLinks, insuredPersons, lineUsers, linkFailures, linkNonces, webhookEvents } from './schema.ts';
+import {
+  accountLinks,
+  insuredPersons,
+  lineUsers,
+  linkFailures,
+  linkNonces,
+  webhookEvents,
+} from './schema.ts';
 
 export type InsuredPersonRow = typeof insuredPersons.$inferSelect;
 
@@ -25,12 +32,22 @@ export function newNonce(): string {
   return base64Url(crypto.getRandomValues(new Uint8Array(24)));
 }
 
-export async function getPersonByNationalId(store: Store, nationalId: string): Promise<InsuredPersonRow | undefined> {
-  const rows = await store.db.select().from(insuredPersons).where(eq(insuredPersons.nationalId, nationalId)).limit(1);
+export async function getPersonByNationalId(
+  store: Store,
+  nationalId: string,
+): Promise<InsuredPersonRow | undefined> {
+  const rows = await store.db
+    .select()
+    .from(insuredPersons)
+    .where(eq(insuredPersons.nationalId, nationalId))
+    .limit(1);
   return rows[0];
 }
 
-export async function getLinkedPerson(store: Store, userId: string): Promise<InsuredPersonRow | undefined> {
+export async function getLinkedPerson(
+  store: Store,
+  userId: string,
+): Promise<InsuredPersonRow | undefined> {
   const rows = await store.db
     .select({ person: insuredPersons })
     .from(accountLinks)
@@ -40,7 +57,12 @@ export async function getLinkedPerson(store: Store, userId: string): Promise<Ins
   return rows[0]?.person;
 }
 
-export async function createLinkNonce(store: Store, personId: number, now: number, ttlMs: number): Promise<string> {
+export async function createLinkNonce(
+  store: Store,
+  personId: number,
+  now: number,
+  ttlMs: number,
+): Promise<string> {
   const nonce = newNonce();
   await store.db.insert(linkNonces).values({
     nonceHash: await sha256Base64Url(nonce),
@@ -52,7 +74,11 @@ export async function createLinkNonce(store: Store, personId: number, now: numbe
 }
 
 /** Marks the nonce used and returns its person; undefined when unknown, used or expired. */
-export async function consumeLinkNonce(store: Store, nonce: string, now: number): Promise<number | undefined> {
+export async function consumeLinkNonce(
+  store: Store,
+  nonce: string,
+  now: number,
+): Promise<number | undefined> {
   const rows = await store.db
     .update(linkNonces)
     .set({ usedAt: now })
@@ -67,14 +93,23 @@ export async function consumeLinkNonce(store: Store, nonce: string, now: number)
   return rows[0]?.personId;
 }
 
-export async function bindAccount(store: Store, userId: string, personId: number, now: number): Promise<void> {
+export async function bindAccount(
+  store: Store,
+  userId: string,
+  personId: number,
+  now: number,
+): Promise<void> {
   await store.db
     .insert(accountLinks)
     .values({ userId, personId, linkedAt: now })
     .onConflictDoUpdate({ target: accountLinks.userId, set: { personId, linkedAt: now } });
 }
 
-export async function recordLinkFailure(store: Store, keys: readonly string[], now: number): Promise<void> {
+export async function recordLinkFailure(
+  store: Store,
+  keys: readonly string[],
+  now: number,
+): Promise<void> {
   if (keys.length === 0) return;
   await store.db.insert(linkFailures).values(keys.map((key) => ({ key, at: now })));
 }
@@ -100,7 +135,10 @@ export async function pruneLinkState(store: Store, now: number, keepMs: number):
  */
 export async function unlinkAndErase(store: Store, userId: string, now: number): Promise<boolean> {
   const [deleted] = (await store.batch([
-    store.db.delete(accountLinks).where(eq(accountLinks.userId, userId)).returning({ userId: accountLinks.userId }),
+    store.db
+      .delete(accountLinks)
+      .where(eq(accountLinks.userId, userId))
+      .returning({ userId: accountLinks.userId }),
     store.db
       .update(lineUsers)
       .set({ chosenLanguage: null, profileLanguage: null, updatedAt: now })

@@ -15,18 +15,30 @@ const keyCache = new Map<string, Promise<CryptoKey>>();
 export async function pseudonym(secret: string, userId: string): Promise<string> {
   let key = keyCache.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(`audit:${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-    ]);
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(`audit:${secret}`),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     keyCache.set(secret, key);
   }
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await key, new TextEncoder().encode(userId)));
+  const mac = new Uint8Array(
+    await crypto.subtle.sign('HMAC', await key, new TextEncoder().encode(userId)),
+  );
   return Array.from(mac.slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export async function writeAudit(
   store: Store,
-  entry: { at: number; actor: string; personId: number | null; action: AuditAction; purpose: string },
+  entry: {
+    at: number;
+    actor: string;
+    personId: number | null;
+    action: AuditAction;
+    purpose: string;
+  },
 ): Promise<void> {
   await store.db.insert(auditLog).values(entry);
 }

@@ -23,7 +23,10 @@ export interface ContributionTotals {
   oldAge: number;
 }
 
-export async function getContributionTotals(store: Store, personId: number): Promise<ContributionTotals> {
+export async function getContributionTotals(
+  store: Store,
+  personId: number,
+): Promise<ContributionTotals> {
   const rows = await store.db
     .select({
       monthsPaid: sql<number>`count(distinct ${contributions.period})`,
@@ -57,7 +60,11 @@ export interface ContributionMonth {
 }
 
 /** The most recent months, newest first (paid or not). */
-export async function listRecentContributions(store: Store, personId: number, limit: number): Promise<ContributionMonth[]> {
+export async function listRecentContributions(
+  store: Store,
+  personId: number,
+  limit: number,
+): Promise<ContributionMonth[]> {
   return store.db
     .select({
       period: contributions.period,
@@ -87,7 +94,10 @@ export interface HospitalRegistration {
 }
 
 /** Current registration first, then earlier ones. */
-export async function listHospitalRegistrations(store: Store, personId: number): Promise<HospitalRegistration[]> {
+export async function listHospitalRegistrations(
+  store: Store,
+  personId: number,
+): Promise<HospitalRegistration[]> {
   return store.db
     .select({
       hospitalId: hospitals.id,
@@ -105,7 +115,10 @@ export async function listHospitalRegistrations(store: Store, personId: number):
     .from(hospitalRegistrations)
     .innerJoin(hospitals, eq(hospitals.id, hospitalRegistrations.hospitalId))
     .where(eq(hospitalRegistrations.personId, personId))
-    .orderBy(sql`${hospitalRegistrations.validTo} is not null`, desc(hospitalRegistrations.validFrom))
+    .orderBy(
+      sql`${hospitalRegistrations.validTo} is not null`,
+      desc(hospitalRegistrations.validFrom),
+    )
     .limit(5);
 }
 
@@ -120,7 +133,10 @@ export interface ClaimDetail {
 }
 
 /** The person's latest unemployment claim with its timeline and payments, if any. */
-export async function getLatestClaim(store: Store, personId: number): Promise<ClaimDetail | undefined> {
+export async function getLatestClaim(
+  store: Store,
+  personId: number,
+): Promise<ClaimDetail | undefined> {
   const claims = await store.db
     .select()
     .from(unemploymentClaims)
@@ -143,4 +159,3 @@ export async function getLatestClaim(store: Store, personId: number): Promise<Cl
   ]);
   return { claim, history, payments };
 }
-

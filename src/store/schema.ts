@@ -2,7 +2,15 @@
  * The database schema (drizzle, SQLite dialect). One schema serves better-sqlite3 (Node) and D1
  * (Workers); drizzle-kit writes migrations to drizzle/, which both runtimes apply.
  */
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 /** A LINE user who has talked to or followed the bot. */
 export const lineUsers = sqliteTable(
@@ -152,7 +160,10 @@ export const hospitals = sqliteTable(
     /** Generated demo rows are marked, so no reply can pass them off as real. */
     isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [index('hospitals_province_idx').on(t.provinceCode), index('hospitals_lat_lng_idx').on(t.lat, t.lng)],
+  (t) => [
+    index('hospitals_province_idx').on(t.provinceCode),
+    index('hospitals_lat_lng_idx').on(t.lat, t.lng),
+  ],
 );
 
 export const hospitalRegistrations = sqliteTable(
@@ -173,7 +184,14 @@ export const hospitalRegistrations = sqliteTable(
   (t) => [uniqueIndex('hospital_registrations_person_from_idx').on(t.personId, t.validFrom)],
 );
 
-export const CLAIM_STATUSES = ['filed', 'under_review', 'approved', 'paying', 'completed', 'rejected'] as const;
+export const CLAIM_STATUSES = [
+  'filed',
+  'under_review',
+  'approved',
+  'paying',
+  'completed',
+  'rejected',
+] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 export const CLAIM_CAUSES = ['laid_off', 'resigned', 'contract_ended', 'force_majeure'] as const;
 export type ClaimCause = (typeof CLAIM_CAUSES)[number];

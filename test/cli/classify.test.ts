@@ -24,17 +24,23 @@ describe('npm run cli -- classify', () => {
   });
 
   it('streams --jsonl in order, plain text or {"text":…}, and masks national IDs', () => {
-    const input = [
+    const input = `${[
       'ประกันสังคมเชียงใหม่อยู่ไหน',
       JSON.stringify({ text: 'my id is 1-1037-02071-81-1 please link' }),
       'hello',
       '',
-    ].join('\n') + '\n';
+    ].join('\n')}\n`;
     const r = cli(['--jsonl'], input);
     expect(r.status).toBe(0);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out).toHaveLength(4);
-    expect(out[0]).toMatchObject({ intent: 'office_location', entities: { province: { code: '50' } } });
+    expect(out[0]).toMatchObject({
+      intent: 'office_location',
+      entities: { province: { code: '50' } },
+    });
     expect(out[1].entities.nationalId).toBe('1-1037-xxxxx-xx-1');
     expect(r.stdout).not.toContain('1103702071811');
     expect(out[2].intent).toBe('greeting_help');

@@ -24,7 +24,8 @@ export function insertPerson(
   overrides: Partial<typeof insuredPersons.$inferInsert> & { laserCode?: string } = {},
 ): TestPerson {
   n++;
-  const nationalId = overrides.nationalId ?? nationalIdFrom(`31012${String(1000000 + n).slice(-7)}`);
+  const nationalId =
+    overrides.nationalId ?? nationalIdFrom(`31012${String(1000000 + n).slice(-7)}`);
   const laserCode = overrides.laserCode ?? `ME${String(1000000000 + n).slice(-10)}`;
   const birthDate = overrides.birthDate ?? '1988-04-12';
   const row = store.syncDb

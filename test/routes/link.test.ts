@@ -21,7 +21,10 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 beforeEach(async () => {
   mock.reset();
-  app = await createTestApp({ lineApiBaseUrl: mock.url, env: { PUBLIC_BASE_URL: 'https://bot.example' } });
+  app = await createTestApp({
+    lineApiBaseUrl: mock.url,
+    env: { PUBLIC_BASE_URL: 'https://bot.example' },
+  });
   person = insertPerson(app.store);
 });
 afterEach(async () => {
@@ -29,8 +32,13 @@ afterEach(async () => {
   await app.dispose();
 });
 
-type Msg = { type: string; text?: string; contents?: unknown; quickReply?: { items: { action: { data?: string } }[] } };
-const lastReply = (): Msg[] => (mock.replies().at(-1)?.body as { messages: Msg[] }).messages;
+type Msg = {
+  type: string;
+  text?: string;
+  contents?: unknown;
+  quickReply?: { items: { action: { data?: string } }[] };
+};
+const lastReply = (): Msg[] => (mock.replies().at(-1)!.body as { messages: Msg[] }).messages;
 
 async function say(evt: unknown): Promise<Msg[]> {
   const before = mock.replies().length;
@@ -85,7 +93,9 @@ describe('account linking', () => {
     const confirmation = await say(events.accountLink({ userId }, 'ok', nonce));
     const text = confirmation[0]?.text ?? '';
     expect(text).toContain('ผูกบัญชีเรียบร้อย');
-    expect(text).toContain(`${person.nationalId[0]}-${person.nationalId.slice(1, 5)}-xxxxx-xx-${person.nationalId[12]}`);
+    expect(text).toContain(
+      `${person.nationalId[0]}-${person.nationalId.slice(1, 5)}-xxxxx-xx-${person.nationalId[12]}`,
+    );
     expect(text).not.toContain(person.nationalId);
     expect(app.store.syncDb.select().from(accountLinks).all()).toEqual([
       expect.objectContaining({ userId, personId: person.id }),
@@ -103,9 +113,11 @@ describe('account linking', () => {
     // LINE sends no reply token with a failed result: the bot tells the user by push.
     await app.post([events.accountLink({ userId }, 'failed', nonce)]);
     await app.settle();
-    const pushed = (mock.pushes().at(-1)?.body as { messages: Msg[] }).messages;
+    const pushed = (mock.pushes().at(-1)!.body as { messages: Msg[] }).messages;
     expect(pushed[0]?.text).toContain('ไม่สำเร็จ');
-    const unknown = await say(events.accountLink({ userId }, 'ok', 'not-a-nonce-we-issued-xxxxxxxx'));
+    const unknown = await say(
+      events.accountLink({ userId }, 'ok', 'not-a-nonce-we-issued-xxxxxxxx'),
+    );
     expect(unknown[0]?.text).toContain('ไม่สำเร็จ');
     expect(app.store.syncDb.select().from(accountLinks).all()).toHaveLength(0);
 
@@ -114,7 +126,13 @@ describe('account linking', () => {
     // Single use: the same nonce presented by someone else binds nothing.
     const other = demoUserId('attacker');
     await say(events.accountLink({ userId: other }, 'ok', nonce));
-    expect(app.store.syncDb.select().from(accountLinks).all().map((r) => r.userId)).toEqual([userId]);
+    expect(
+      app.store.syncDb
+        .select()
+        .from(accountLinks)
+        .all()
+        .map((r) => r.userId),
+    ).toEqual([userId]);
   });
 
   it('answers a wrong field with the same message whichever field it is, and never a 303', async () => {
@@ -138,7 +156,8 @@ describe('account linking', () => {
   it('locks out after 5 failures per link token within 15 minutes, even with the right data', async () => {
     const linkToken = await startLink();
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await submit({ ...goodFields(linkToken), birthDate: '2000-01-01' })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await submit({ ...goodFields(linkToken), birthDate: '2000-01-01' })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
     const locked = await submit(goodFields(linkToken));
     expect(locked.status).toBe(429);
@@ -164,7 +183,9 @@ describe('account linking', () => {
 
   it('unlinks after confirmation and erases the chat data, keeping a pseudonymous audit trail', async () => {
     const linkToken = await startLink();
-    const nonce = new URL((await submit(goodFields(linkToken))).headers.get('location')!).searchParams.get('nonce')!;
+    const nonce = new URL(
+      (await submit(goodFields(linkToken))).headers.get('location')!,
+    ).searchParams.get('nonce')!;
     await say(events.accountLink({ userId }, 'ok', nonce));
 
     // A failed event keeps its text for diagnosis, until the user asks to be erased.
@@ -191,9 +212,17 @@ describe('account linking', () => {
     const done = await say(events.postback({ userId }, 'action=unlink_account&confirm=yes'));
     expect(done[0]?.text).toContain('ยกเลิกการผูกบัญชี');
     expect(app.store.syncDb.select().from(accountLinks).all()).toHaveLength(0);
-    const user = app.store.syncDb.select().from(lineUsers).all().find((u) => u.userId === userId);
+    const user = app.store.syncDb
+      .select()
+      .from(lineUsers)
+      .all()
+      .find((u) => u.userId === userId);
     expect(user?.profileLanguage).toBeNull();
-    const stored = app.store.syncDb.select().from(webhookEvents).all().filter((e) => e.userId === userId);
+    const stored = app.store.syncDb
+      .select()
+      .from(webhookEvents)
+      .all()
+      .filter((e) => e.userId === userId);
     expect(stored.find((e) => e.webhookEventId === 'failed-event-1')?.payload).toBe('{}');
     expect(stored.every((e) => e.payload === '{}')).toBe(true);
     const audit = app.store.syncDb.select().from(auditLog).all();

@@ -3,16 +3,22 @@
  * Thai is the default and the fallback. A language is "spoken" once its translation file exists.
  */
 import i18next, { type TFunction } from 'i18next';
+import enNews from '../locales/en/news.json' with { type: 'json' };
+import enOffices from '../locales/en/offices.json' with { type: 'json' };
 import en from '../locales/en/translation.json' with { type: 'json' };
+import thNews from '../locales/th/news.json' with { type: 'json' };
+import thOffices from '../locales/th/offices.json' with { type: 'json' };
 import th from '../locales/th/translation.json' with { type: 'json' };
 
 export const LANGUAGES = ['th', 'en', 'my', 'km', 'lo'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const DEFAULT_LANG: Lang = 'th';
 
+// One namespace per language; each capability keeps its strings in its own file
+// (translation.json, offices.json, news.json), merged here at the top level.
 const resources = {
-  th: { translation: th },
-  en: { translation: en },
+  th: { translation: { ...th, ...thOffices, ...thNews } },
+  en: { translation: { ...en, ...enOffices, ...enNews } },
 } as const;
 
 export const SPOKEN: readonly Lang[] = LANGUAGES.filter((l) => l in resources);

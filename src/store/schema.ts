@@ -27,6 +27,8 @@ export const lineUsers = sqliteTable(
       .default('active'),
     followedAt: integer('followed_at'),
     unfollowedAt: integer('unfollowed_at'),
+    /** The user said "stop news" (หยุดรับข่าว); cleared when they restart. */
+    newsOptOut: integer('news_opt_out', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -303,4 +305,120 @@ export const auditLog = sqliteTable(
     purpose: text('purpose').notNull(),
   },
   (t) => [index('audit_log_person_idx').on(t.personId, t.at)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// SSO offices (C6): the skeleton in data/offices plus what operators import.
+
+export const offices = sqliteTable(
+  'offices',
+  {
+    /** `sso-hq`, `sso-bkk-<n>`, `sso-p<province code>`, or an operator's id for branches. */
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['headquarters', 'bangkok_area', 'provincial', 'branch'] }).notNull(),
+    nameTh: text('name_th').notNull(),
+    nameEn: text('name_en'),
+    provinceCode: text('province_code').notNull(),
+    areaNo: integer('area_no'),
+    addressTh: text('address_th'),
+    addressEn: text('address_en'),
+    phone: text('phone'),
+    /** Weekly opening hours as JSON, e.g. {"mon":[["08:30","16:30"]],…}; null = unknown. */
+    hours: text('hours'),
+    lat: real('lat'),
+    lng: real('lng'),
+    locationPrecision: text('location_precision', { enum: ['exact', 'province_seat_approx'] }),
+    /** Where the facts come from (a news article, the skeleton, an operator import). */
+    source: text('source'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('offices_lat_lng_idx').on(t.lat, t.lng),
+    index('offices_province_idx').on(t.provinceCode),
+    index('offices_area_idx').on(t.areaNo),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// News and push jobs (C7).
+
+export const newsItems = sqliteTable(
+  'news_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    body: text('body').notNull(),
+    imageUrl: text('image_url'),
+    sourceUrl: text('source_url'),
+    /** YYYY-MM-DD */
+    publishedDate: text('published_date').notNull(),
+    topic: text('topic').notNull().default('general'),
+    /** JSON arrays; empty = everyone. */
+    targetSections: text('target_sections').notNull().default('[]'),
+    targetProvinces: text('target_provinces').notNull().default('[]'),
+    languages: text('languages').notNull().default('["th"]'),
+    status: text('status', { enum: ['draft', 'published'] })
+      .notNull()
+      .default('published'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('news_items_published_idx').on(t.status, t.publishedDate),
+    uniqueIndex('news_items_source_url_idx').on(t.sourceUrl),
+  ],
+);
+
+export const pushJobs = sqliteTable(
+  'push_jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    newsId: integer('news_id')
+      .notNull()
+      .references(() => newsItems.id),
+    kind: text('kind', { enum: ['broadcast', 'multicast'] }).notNull(),
+    /** The segment as JSON ({sections, provinces, languages, linked}); null for broadcast. */
+    segment: text('segment'),
+    status: text('status', { enum: ['pending', 'running', 'done', 'failed', 'cancelled'] })
+      .notNull()
+      .default('pending'),
+    totalRecipients: integer('total_recipients').notNull().default(0),
+    sentRecipients: integer('sent_recipients').notNull().default(0),
+    batchesTotal: integer('batches_total').notNull().default(0),
+    batchesDone: integer('batches_done').notNull().default(0),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('push_jobs_status_idx').on(t.status, t.createdAt)],
+);
+
+/**
+ * One LINE call of a job (≤ 500 recipients for multicast). The retry key is written before the
+ * first attempt, so a job resumed after a crash repeats the call with the same key and LINE
+ * answers 409 instead of delivering twice.
+ */
+export const pushBatches = sqliteTable(
+  'push_batches',
+  {
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => pushJobs.id, { onDelete: 'cascade' }),
+    batchNo: integer('batch_no').notNull(),
+    retryKey: text('retry_key').notNull(),
+    /** JSON array of LINE user ids (empty for broadcast). */
+    recipients: text('recipients').notNull(),
+    recipientCount: integer('recipient_count').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    acceptedRequestId: text('accepted_request_id'),
+    lastError: text('last_error'),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.batchNo] }), index('push_batches_status_idx').on(t.jobId, t.status)],
 );

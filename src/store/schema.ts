@@ -315,7 +315,9 @@ export const offices = sqliteTable(
   {
     /** `sso-hq`, `sso-bkk-<n>`, `sso-p<province code>`, or an operator's id for branches. */
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['headquarters', 'bangkok_area', 'provincial', 'branch'] }).notNull(),
+    kind: text('kind', {
+      enum: ['headquarters', 'bangkok_area', 'provincial', 'branch'],
+    }).notNull(),
     nameTh: text('name_th').notNull(),
     nameEn: text('name_en'),
     provinceCode: text('province_code').notNull(),
@@ -420,5 +422,8 @@ export const pushBatches = sqliteTable(
     lastError: text('last_error'),
     sentAt: integer('sent_at'),
   },
-  (t) => [primaryKey({ columns: [t.jobId, t.batchNo] }), index('push_batches_status_idx').on(t.jobId, t.status)],
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.batchNo] }),
+    index('push_batches_status_idx').on(t.jobId, t.status),
+  ],
 );

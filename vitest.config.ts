@@ -8,5 +8,9 @@ export default defineConfig({
     exclude: ['test/workers/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // In CI, a JSON report too, so .ci/run can print one "N passed, N failed" line.
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.ci/.results/node.json' }]]
+      : ['default'],
   },
 });

@@ -27,6 +27,9 @@ export default defineConfig(async () => {
       globalSetup: ['test/workers/global-setup.ts'],
       setupFiles: ['test/workers/apply-migrations.ts'],
       testTimeout: 20_000,
+      reporters: process.env.CI
+        ? ['default', ['json', { outputFile: '.ci/.results/workers.json' }]]
+        : ['default'],
     },
   };
 });

@@ -1,6 +1,7 @@
 /** `npm start`: the bot on Node with embedded SQLite. */
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../config.ts';
+import { startPushWorker } from '../news/push-jobs.ts';
 import { createNodeRuntime } from './node-runtime.ts';
 
 async function main(): Promise<void> {
@@ -13,12 +14,15 @@ async function main(): Promise<void> {
         `\nSSO LINE assistant listening on http://localhost:${info.port}\n` +
           `  webhook: POST http://localhost:${info.port}/webhook   health: GET /healthz\n` +
           `  database: ${config.databasePath}\n` +
-          `  talk to it: npm run cli -- chat   (in another terminal)\n\n`,
+          `  talk to it: npm run cli -- chat   (in another terminal)\n` +
+          `  demo identities to link with: docs/demo-identities.md\n\n`,
       );
     }
   });
   // Unfinished events from a previous run go out after the server is listening.
   void runtime.recover();
+  // News push jobs: one resumable runner step every second (jobs survive restarts).
+  const pushWorker = startPushWorker(deps, 1000);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -26,7 +30,10 @@ async function main(): Promise<void> {
     stopping = true;
     deps.log.info('shutting down', { signal });
     server.close(() => {
-      void runtime.close().then(() => process.exit(0));
+      void pushWorker
+        .stop()
+        .then(() => runtime.close())
+        .then(() => process.exit(0));
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   };

@@ -3,7 +3,7 @@
  * how a row is parsed and validated, which rows it references, and the natural key it is
  * upserted by. The importer (index.ts) is generic over these definitions.
  *
- * Extension point: a new dataset (e.g. `offices`, still to come) is one more `defineDataset`
+ * Extension point: a new dataset is one more `defineDataset`
  * entry in `DATASETS` below, plus its table in docs/import-formats.md. If it references rows of
  * another table, add a `RefKind` with its lookup in index.ts (`REF_LOOKUPS`).
  */
@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { isValidNationalId, maskNationalId } from '../nlu/entities.ts';
 import { PROVINCES } from '../nlu/provinces.ts';
+import { isWeeklyHours, parseHoursText } from '../offices/hours.ts';
 import {
   hashLaserCodeWebCrypto,
   isLaserCodeFormat,
@@ -874,10 +875,145 @@ const paymentsDataset: DatasetDef = {
   },
 };
 
+const OFFICE_KINDS = ['headquarters', 'bangkok_area', 'provincial', 'branch'] as const;
+
+/** `hours`: JSON ({"mon":[["08:30","16:30"]],…}) or `mon-fri 08:30-16:30; sat 08:30-12:00`. */
+function officeHours(r: FieldReader): string | null {
+  const v = r.text('hours', false, 1000);
+  if (v === null) return null;
+  let hours: unknown;
+  if (v.startsWith('{')) {
+    try {
+      hours = JSON.parse(v);
+    } catch {
+      hours = undefined;
+    }
+    if (!isWeeklyHours(hours)) {
+      r.fail('hours', 'must be JSON like {"mon":[["08:30","16:30"]]} (days mon…sun, HH:MM)');
+      return null;
+    }
+  } else {
+    hours = parseHoursText(v);
+    if (typeof hours === 'string') {
+      r.fail('hours', hours);
+      return null;
+    }
+  }
+  return JSON.stringify(hours);
+}
+
+const officesDataset: DatasetDef = {
+  name: 'offices',
+  summary: 'SSO offices (override and extend the reference list by id)',
+  table: 'offices',
+  columns: [
+    col(
+      'id',
+      'text',
+      true,
+      'office id: `sso-hq`, `sso-bkk-<1–12>`, `sso-p<province code>` replace the reference rows; any other id adds an office (e.g. a branch)',
+      'sso-p50',
+    ),
+    col(
+      'kind',
+      'headquarters / bangkok_area / provincial / branch',
+      true,
+      'kind of office',
+      'provincial',
+    ),
+    col('name_th', 'text', true, 'name in Thai', 'สำนักงานประกันสังคมจังหวัดเชียงใหม่'),
+    col(
+      'name_en',
+      'text',
+      false,
+      'name in English',
+      'Chiang Mai Provincial Social Security Office',
+    ),
+    col('province_code', 'province code', true, 'DOPA 2-digit province code', '50'),
+    col('area_no', 'whole number 1–12', false, 'Bangkok area number (kind bangkok_area only)', '5'),
+    col('address_th', 'text', false, 'address in Thai', 'ศูนย์ราชการจังหวัดเชียงใหม่ ต.ช้างเผือก อ.เมือง'),
+    col(
+      'address_en',
+      'text',
+      false,
+      'address in English',
+      'Chiang Mai Government Center, Chang Phueak',
+    ),
+    col(
+      'phone',
+      'text',
+      false,
+      'phone number (empty: replies offer the hotline 1506)',
+      '053 000 000',
+    ),
+    col(
+      'hours',
+      'hours',
+      false,
+      'weekly opening hours: `mon-fri 08:30-16:30; sat 08:30-12:00` (days mon…sun, ranges and comma lists) or the stored JSON `{"mon":[["08:30","16:30"]]}`; empty = not known (replies then show usual government hours, labelled unconfirmed). Public holidays always close an office.',
+      'mon-fri 08:30-16:30',
+    ),
+    col('lat', 'number', false, 'latitude (WGS 84); give lat and lng together', '18.8396'),
+    col('lng', 'number', false, 'longitude (WGS 84)', '98.9696'),
+    col(
+      'location_precision',
+      'exact / province_seat_approx',
+      false,
+      'how exact lat/lng are; required with lat/lng',
+      'exact',
+    ),
+    col(
+      'source',
+      'text',
+      false,
+      'where the facts come from; empty = "operator import"',
+      'sso.go.th office list 2026-03',
+    ),
+  ],
+  keyFields: ['id'],
+  keyColumns: ['id'],
+  stamp: (now) => ({ updated_at: now }),
+  parse(r) {
+    const lat = r.number('lat', false, -90, 90);
+    const lng = r.number('lng', false, -180, 180);
+    if (r.has('lat') !== r.has('lng'))
+      r.fail(r.has('lat') ? 'lng' : 'lat', 'lat and lng go together');
+    const precision = r.oneOf('location_precision', LOCATION_PRECISIONS, false);
+    if (r.has('lat') && !r.has('location_precision'))
+      r.fail('location_precision', 'is required with lat/lng (exact or province_seat_approx)');
+    const kind = r.oneOf('kind', OFFICE_KINDS, true);
+    const areaNo = r.integer('area_no', false, 1, 12);
+    if (kind === 'bangkok_area' && areaNo === null && !r.has('area_no'))
+      r.fail('area_no', 'is required for a bangkok_area office');
+    if (kind !== null && kind !== 'bangkok_area' && areaNo !== null)
+      r.fail('area_no', 'is only for bangkok_area offices');
+    const source = r.text('source', false, 1000);
+    if (source?.startsWith('reference:'))
+      r.fail('source', 'must not start with "reference:" (reserved for the built-in list)');
+    return {
+      values: {
+        id: r.text('id', true, 50),
+        kind,
+        name_th: r.text('name_th', true),
+        name_en: r.text('name_en'),
+        province_code: r.province('province_code', true),
+        area_no: areaNo,
+        address_th: r.text('address_th'),
+        address_en: r.text('address_en'),
+        phone: r.text('phone', false, 100),
+        hours: officeHours(r),
+        lat,
+        lng,
+        location_precision: precision,
+        source: source ?? 'operator import',
+      },
+    };
+  },
+};
+
 /**
  * Every importable dataset, in a load order that satisfies references (employers and hospitals
  * before persons, persons before their records, claims before their history and payments).
- * Offices (another issue) go here as one more entry.
  */
 export const DATASETS = {
   employers: employersDataset,
@@ -888,6 +1024,7 @@ export const DATASETS = {
   claims: claimsDataset,
   'claim-status': claimStatusDataset,
   payments: paymentsDataset,
+  offices: officesDataset,
 } as const satisfies Record<string, DatasetDef>;
 
 export type DatasetName = keyof typeof DATASETS;

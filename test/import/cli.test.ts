@@ -61,9 +61,9 @@ describe('npm run cli -- import', () => {
   });
 
   it('rejects bad arguments with the usage and exit 2', () => {
-    const unknown = cli('offices', fixture('persons.csv'));
+    const unknown = cli('branches', fixture('persons.csv'));
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('unknown dataset "offices"');
+    expect(unknown.stderr).toContain('unknown dataset "branches"');
     expect(unknown.stderr).toContain('usage: npm run cli -- import <dataset> <file>');
     const format = cli('persons', fixture('persons.csv'), '--format', 'xml');
     expect(format.status).toBe(2);

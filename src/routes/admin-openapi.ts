@@ -1,0 +1,280 @@
+/**
+ * The admin API's OpenAPI 3 document, written by hand next to src/routes/admin.ts and served at
+ * /admin/openapi.json. test/news/admin.test.ts checks that every admin route is documented.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ 'application/json': { schema } });
+const error = (description: string) => ({ description, content: json(ref('Error')) });
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'integer', minimum: 1 },
+};
+const common = {
+  '400': error('The body or a parameter is invalid (every problem is listed in `errors`)'),
+  '401': error('No valid admin bearer token'),
+};
+
+const newsProperties = {
+  title: { type: 'string', minLength: 1, maxLength: 300 },
+  summary: {
+    type: 'string',
+    maxLength: 1000,
+    description: 'Shown in the card; when empty, the first 200 characters of the body.',
+  },
+  body: { type: 'string', minLength: 1, maxLength: 20000 },
+  imageUrl: { type: 'string', format: 'uri', nullable: true, description: 'https only (LINE)' },
+  sourceUrl: {
+    type: 'string',
+    format: 'uri',
+    nullable: true,
+    description: 'The "read more" link; unique among news items.',
+  },
+  publishedDate: { type: 'string', format: 'date', example: '2022-06-18' },
+  topic: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 40, default: 'general' },
+  targetSections: {
+    type: 'array',
+    items: { type: 'integer', enum: [33, 39, 40] },
+    description: 'Empty: every section.',
+  },
+  targetProvinces: {
+    type: 'array',
+    items: { type: 'string', pattern: '^[1-9][0-9]$' },
+    description: 'Province codes (10 Bangkok, 50 Chiang Mai…). Empty: everywhere.',
+  },
+  languages: {
+    type: 'array',
+    minItems: 1,
+    items: { type: 'string', enum: ['th', 'en', 'my', 'km', 'lo'] },
+    default: ['th'],
+  },
+  status: { type: 'string', enum: ['draft', 'published'], default: 'published' },
+};
+
+export const ADMIN_OPENAPI = {
+  openapi: '3.0.3',
+  info: {
+    title: 'SSO LINE assistant — admin API',
+    version: '1.0.0',
+    description:
+      'News items and push jobs. Send `Authorization: Bearer <ADMIN_TOKEN>`. The API answers 404 everywhere when ADMIN_TOKEN is not configured. See docs/news.md.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/admin/openapi.json': {
+      get: {
+        summary: 'This document',
+        security: [],
+        responses: {
+          '200': { description: 'OpenAPI 3 document', content: json({ type: 'object' }) },
+        },
+      },
+    },
+    '/admin/news': {
+      get: {
+        summary: 'List news items, newest published date first',
+        parameters: [
+          { name: 'status', in: 'query', schema: { type: 'string', enum: ['draft', 'published'] } },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+          },
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+        ],
+        responses: {
+          '200': {
+            description: 'News items',
+            content: json({
+              type: 'object',
+              properties: { items: { type: 'array', items: ref('NewsItem') } },
+            }),
+          },
+          ...common,
+        },
+      },
+      post: {
+        summary: 'Create a news item',
+        requestBody: { required: true, content: json(ref('NewsCreate')) },
+        responses: {
+          '201': { description: 'Created', content: json(ref('NewsItem')) },
+          ...common,
+        },
+      },
+    },
+    '/admin/news/{id}': {
+      get: {
+        summary: 'One news item',
+        parameters: [idParam],
+        responses: {
+          '200': { description: 'The item', content: json(ref('NewsItem')) },
+          '401': common['401'],
+          '404': error('No such news item'),
+        },
+      },
+      patch: {
+        summary: 'Update fields of a news item',
+        parameters: [idParam],
+        requestBody: { required: true, content: json(ref('NewsUpdate')) },
+        responses: {
+          '200': { description: 'The updated item', content: json(ref('NewsItem')) },
+          ...common,
+          '404': error('No such news item'),
+        },
+      },
+    },
+    '/admin/push-jobs': {
+      get: {
+        summary: 'The latest 50 push jobs with their progress',
+        responses: {
+          '200': {
+            description: 'Jobs',
+            content: json({
+              type: 'object',
+              properties: { jobs: { type: 'array', items: ref('JobProgress') } },
+            }),
+          },
+          '401': common['401'],
+        },
+      },
+      post: {
+        summary: 'Push a published news item: broadcast to all followers or multicast to a segment',
+        description:
+          'The job runs in the background (Node: the in-process worker, within a second; Workers: the cron, within a minute). A broadcast is sent as a multicast to every active follower when some followers stopped news (LINE broadcast cannot leave them out); `note` says so. At most 60 broadcasts per hour (429 with Retry-After).',
+        requestBody: { required: true, content: json(ref('JobCreate')) },
+        responses: {
+          '201': { description: 'Created', content: json(ref('JobProgress')) },
+          ...common,
+          '404': error('No such news item'),
+          '409': error('The news item is a draft'),
+          '429': error('60 broadcasts were created in the last hour'),
+        },
+      },
+    },
+    '/admin/push-jobs/{id}': {
+      get: {
+        summary: "A push job's progress",
+        parameters: [idParam],
+        responses: {
+          '200': { description: 'Progress', content: json(ref('JobProgress')) },
+          '401': common['401'],
+          '404': error('No such push job'),
+        },
+      },
+    },
+    '/admin/push-jobs/{id}/cancel': {
+      post: {
+        summary:
+          'Cancel a pending or running job (batches already accepted by LINE stay delivered)',
+        parameters: [idParam],
+        responses: {
+          '200': { description: 'Cancelled', content: json(ref('JobProgress')) },
+          '401': common['401'],
+          '404': error('No such push job'),
+          '409': error('The job has already finished'),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['message'],
+        properties: {
+          message: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { path: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
+        },
+      },
+      NewsCreate: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title', 'body', 'publishedDate'],
+        properties: newsProperties,
+      },
+      NewsUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: newsProperties,
+      },
+      NewsItem: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          ...newsProperties,
+          createdAt: { type: 'integer', description: 'ms since epoch' },
+          updatedAt: { type: 'integer', description: 'ms since epoch' },
+        },
+      },
+      Segment: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'Every field narrows the audience; {} = every active follower who did not stop news.',
+        properties: {
+          sections: { type: 'array', minItems: 1, items: { type: 'integer', enum: [33, 39, 40] } },
+          provinces: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string', pattern: '^[1-9][0-9]$' },
+          },
+          languages: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'string', enum: ['th', 'en', 'my', 'km', 'lo'] },
+            description:
+              "The user's chat language (chosen, else LINE profile, else th). One language also picks the card's language.",
+          },
+          linked: {
+            type: 'boolean',
+            description: 'Only users linked (true) / not linked (false) to an SSO record.',
+          },
+        },
+      },
+      JobCreate: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['newsId', 'kind'],
+        properties: {
+          newsId: { type: 'integer', minimum: 1 },
+          kind: { type: 'string', enum: ['broadcast', 'multicast'] },
+          segment: ref('Segment'),
+        },
+      },
+      JobProgress: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          newsId: { type: 'integer' },
+          kind: { type: 'string', enum: ['broadcast', 'multicast'] },
+          segment: { ...ref('Segment'), nullable: true },
+          status: { type: 'string', enum: ['pending', 'running', 'done', 'failed', 'cancelled'] },
+          snapshotComplete: { type: 'boolean' },
+          totalRecipients: { type: 'integer', description: '0 for a broadcast (LINE counts them)' },
+          sentRecipients: { type: 'integer' },
+          failedRecipients: { type: 'integer' },
+          batchesTotal: { type: 'integer' },
+          batchesSent: { type: 'integer' },
+          batchesFailed: { type: 'integer' },
+          batchesPending: { type: 'integer' },
+          error: { type: 'string', nullable: true },
+          note: { type: 'string' },
+          createdAt: { type: 'integer' },
+          startedAt: { type: 'integer', nullable: true },
+          finishedAt: { type: 'integer', nullable: true },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,240 @@
+/**
+ * The admin API under /admin (docs/news.md): news items and push jobs for SSO staff.
+ * Off (404) unless ADMIN_TOKEN is set; every route but the OpenAPI document needs
+ * `Authorization: Bearer <ADMIN_TOKEN>` (compared in constant time). Bodies are validated by
+ * hand (src/routes/validate.ts); errors are `{message, errors: [{path, message}]}`.
+ */
+import { type Context, Hono } from 'hono';
+import type { AppEnv } from '../app.ts';
+import { LANGUAGES } from '../i18n.ts';
+import { summarise } from '../news/parse-article.ts';
+import { createNewsPushJob, PushJobRefused } from '../news/push-jobs.ts';
+import {
+  createNews,
+  getNews,
+  listNews,
+  NEWS_STATUSES,
+  type NewsInput,
+  SECTIONS,
+  sourceUrlTaken,
+  updateNews,
+} from '../store/news.ts';
+import { cancelJob, getJobProgress, listPushJobs, type Segment } from '../store/push-jobs.ts';
+import { ADMIN_OPENAPI } from './admin-openapi.ts';
+import {
+  bool,
+  check,
+  Invalid,
+  int,
+  isoDate,
+  list,
+  nullable,
+  object,
+  oneOf,
+  str,
+  url,
+} from './validate.ts';
+
+const provinceCode = str({
+  max: 2,
+  pattern: /^[1-9]\d$/,
+  patternHint: 'must be a 2-digit province code such as "10" or "50"',
+});
+
+const newsFields = {
+  title: { parse: str({ max: 300 }), required: true },
+  summary: { parse: str({ min: 0, max: 1000 }) },
+  body: { parse: str({ max: 20_000 }), required: true },
+  imageUrl: { parse: nullable(url(['https:'], 2000)) },
+  sourceUrl: { parse: nullable(url(['https:', 'http:'], 1000)) },
+  publishedDate: { parse: isoDate, required: true },
+  topic: {
+    parse: str({
+      max: 40,
+      pattern: /^[a-z0-9][a-z0-9_-]*$/,
+      patternHint: 'must be lower-case letters, digits, - or _',
+    }),
+  },
+  targetSections: { parse: list(oneOf(SECTIONS), { max: 3 }) },
+  targetProvinces: { parse: list(provinceCode, { max: 77 }) },
+  languages: { parse: list(oneOf(LANGUAGES), { min: 1, max: LANGUAGES.length }) },
+  status: { parse: oneOf(NEWS_STATUSES) },
+} as const;
+
+const createNewsBody = object(newsFields);
+const updateNewsBody = object(
+  Object.fromEntries(Object.entries(newsFields).map(([k, v]) => [k, { parse: v.parse }])) as {
+    [K in keyof typeof newsFields]: { parse: (typeof newsFields)[K]['parse'] };
+  },
+  { atLeastOne: true },
+);
+
+const segmentBody = object({
+  sections: { parse: list(oneOf(SECTIONS), { min: 1, max: 3 }) },
+  provinces: { parse: list(provinceCode, { min: 1, max: 77 }) },
+  languages: { parse: list(oneOf(LANGUAGES), { min: 1, max: LANGUAGES.length }) },
+  linked: { parse: bool },
+});
+
+const createJobBody = object({
+  newsId: { parse: int(1, Number.MAX_SAFE_INTEGER), required: true },
+  kind: { parse: oneOf(['broadcast', 'multicast'] as const), required: true },
+  segment: { parse: segmentBody },
+});
+
+async function constantTimeEqual(a: string, b: string): Promise<boolean> {
+  // Digests first: equal lengths, and nothing about the token's length leaks.
+  const enc = new TextEncoder();
+  const [x, y] = await Promise.all([
+    crypto.subtle.digest('SHA-256', enc.encode(a)),
+    crypto.subtle.digest('SHA-256', enc.encode(b)),
+  ]);
+  const xa = new Uint8Array(x);
+  const ya = new Uint8Array(y);
+  let diff = 0;
+  for (let i = 0; i < xa.length; i++) diff |= xa[i]! ^ ya[i]!;
+  return diff === 0;
+}
+
+async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) {
+    throw new Invalid([
+      { path: '$', message: 'the body must be JSON (Content-Type: application/json)' },
+    ]);
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    throw new Invalid([{ path: '$', message: 'the body is not valid JSON' }]);
+  }
+}
+
+function idParam(c: Context<AppEnv>): number | undefined {
+  const raw = c.req.param('id') ?? '';
+  return /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
+}
+
+export const adminRoutes = new Hono<AppEnv>();
+
+adminRoutes.use('*', async (c, next) => {
+  const token = c.get('deps').config.adminToken;
+  if (!token) return c.json({ message: 'Not found' }, 404);
+  if (c.req.path === '/admin/openapi.json') return next();
+  const auth = c.req.header('authorization') ?? '';
+  const presented = /^Bearer (.+)$/i.exec(auth)?.[1] ?? '';
+  if (!(await constantTimeEqual(presented, token)) || presented === '') {
+    c.header('WWW-Authenticate', 'Bearer realm="admin"');
+    return c.json({ message: 'A valid admin bearer token is required' }, 401);
+  }
+  c.header('Cache-Control', 'no-store');
+  return next();
+});
+
+adminRoutes.onError((err, c) => {
+  if (err instanceof Invalid) {
+    return c.json({ message: 'The request is invalid', errors: err.errors }, 400);
+  }
+  if (err instanceof PushJobRefused) {
+    if (err.retryAfterSeconds) c.header('Retry-After', String(err.retryAfterSeconds));
+    return c.json({ message: err.message }, err.status);
+  }
+  throw err;
+});
+
+adminRoutes.get('/openapi.json', (c) => c.json(ADMIN_OPENAPI));
+
+adminRoutes.get('/news', async (c) => {
+  const q = c.req.query();
+  const params = check(
+    object({
+      status: { parse: oneOf(NEWS_STATUSES) },
+      limit: { parse: int(1, 200) },
+      offset: { parse: int(0, 1_000_000) },
+    }),
+    {
+      ...(q.status !== undefined ? { status: q.status } : {}),
+      ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
+      ...(q.offset !== undefined ? { offset: Number(q.offset) } : {}),
+    },
+  );
+  const items = await listNews(c.get('deps').store, params);
+  return c.json({ items });
+});
+
+adminRoutes.post('/news', async (c) => {
+  const deps = c.get('deps');
+  const body = check(createNewsBody, await jsonBody(c)) as NewsInput;
+  if (body.sourceUrl && (await sourceUrlTaken(deps.store, body.sourceUrl))) {
+    throw new Invalid([{ path: 'sourceUrl', message: 'another news item has this source URL' }]);
+  }
+  const item = await createNews(
+    deps.store,
+    { ...body, summary: body.summary || summarise(body.body) },
+    deps.clock.now(),
+  );
+  c.header('Location', `/admin/news/${item.id}`);
+  return c.json(item, 201);
+});
+
+adminRoutes.get('/news/:id', async (c) => {
+  const id = idParam(c);
+  const item = id === undefined ? undefined : await getNews(c.get('deps').store, id);
+  return item ? c.json(item) : c.json({ message: 'No such news item' }, 404);
+});
+
+adminRoutes.patch('/news/:id', async (c) => {
+  const deps = c.get('deps');
+  const id = idParam(c);
+  const body = check(updateNewsBody, await jsonBody(c)) as Partial<NewsInput>;
+  if (id === undefined || !(await getNews(deps.store, id))) {
+    return c.json({ message: 'No such news item' }, 404);
+  }
+  if (body.sourceUrl && (await sourceUrlTaken(deps.store, body.sourceUrl, id))) {
+    throw new Invalid([{ path: 'sourceUrl', message: 'another news item has this source URL' }]);
+  }
+  const item = await updateNews(deps.store, id, body, deps.clock.now());
+  return c.json(item);
+});
+
+adminRoutes.get('/push-jobs', async (c) => {
+  const jobs = await listPushJobs(c.get('deps').store);
+  const store = c.get('deps').store;
+  const out = await Promise.all(jobs.map((j) => getJobProgress(store, j.id)));
+  return c.json({ jobs: out });
+});
+
+adminRoutes.post('/push-jobs', async (c) => {
+  const deps = c.get('deps');
+  const body = check(createJobBody, await jsonBody(c));
+  if (body.kind === 'broadcast' && body.segment !== undefined) {
+    throw new Invalid([
+      { path: 'segment', message: 'a broadcast has no segment; use kind "multicast"' },
+    ]);
+  }
+  const created = await createNewsPushJob(deps, {
+    newsId: body.newsId!,
+    kind: body.kind!,
+    ...(body.segment ? { segment: body.segment as Segment } : {}),
+  });
+  const progress = await getJobProgress(deps.store, created.job.id);
+  c.header('Location', `/admin/push-jobs/${created.job.id}`);
+  return c.json({ ...progress, ...(created.note ? { note: created.note } : {}) }, 201);
+});
+
+adminRoutes.get('/push-jobs/:id', async (c) => {
+  const id = idParam(c);
+  const progress = id === undefined ? undefined : await getJobProgress(c.get('deps').store, id);
+  return progress ? c.json(progress) : c.json({ message: 'No such push job' }, 404);
+});
+
+adminRoutes.post('/push-jobs/:id/cancel', async (c) => {
+  const deps = c.get('deps');
+  const id = idParam(c);
+  const progress = id === undefined ? undefined : await getJobProgress(deps.store, id);
+  if (!progress) return c.json({ message: 'No such push job' }, 404);
+  if (!(await cancelJob(deps.store, progress.id, deps.clock.now()))) {
+    return c.json({ message: `The job is already ${progress.status}` }, 409);
+  }
+  return c.json(await getJobProgress(deps.store, progress.id));
+});

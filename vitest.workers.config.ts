@@ -3,6 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 // workerd + D1 lane: the Worker entry runs inside workerd with a local D1 migrated from the
 // same drizzle/ folder; the LINE mock runs in Node (global setup) and is reached over HTTP.
+// In CI, a JSON report too, so .ci/run can print one "N passed, N failed" line.
+const reporters: ('default' | ['json', { outputFile: string }])[] = process.env.CI
+  ? ['default', ['json', { outputFile: '.ci/.results/workers.json' }]]
+  : ['default'];
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./drizzle');
   return {
@@ -27,9 +32,7 @@ export default defineConfig(async () => {
       globalSetup: ['test/workers/global-setup.ts'],
       setupFiles: ['test/workers/apply-migrations.ts'],
       testTimeout: 20_000,
-      reporters: process.env.CI
-        ? ['default', ['json', { outputFile: '.ci/.results/workers.json' }]]
-        : ['default'],
+      reporters,
     },
   };
 });

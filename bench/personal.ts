@@ -23,6 +23,8 @@ import { now, round, summarise } from './stats.ts';
 const nullLine: LineClient = {
   reply: async () => ({ requestId: null, duplicate: false }),
   push: async () => ({ requestId: null, duplicate: false }),
+  multicast: async () => ({ requestId: null, duplicate: false }),
+  broadcast: async () => ({ requestId: null, duplicate: false }),
   getProfile: async () => ({ displayName: 'bench' }),
   issueLinkToken: async () => 'bench-link-token',
 };

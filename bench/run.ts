@@ -2,18 +2,27 @@
  * `npm run bench`: speed as ratios to floors measured in the same run (this machine is noisy).
  * Writes bench/results/latest.json and prints a short table.
  *   --people N     people in the store for personal queries (default 100000)
- *   --quick        a short run (1,000 people, 1 s of NLU) to check the benchmark itself works
+ *   --followers N  followers in the news push job (default 1000000)
+ *   --quick        a short run (1,000 people, 1 s of NLU, 20,000 followers) to check the benchmark
+ *                  itself works
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchNlu } from './nlu.ts';
 import { benchPersonal } from './personal.ts';
+import { benchPlaces } from './places.ts';
+import { benchPush } from './push.ts';
 
 const { values } = parseArgs({
-  options: { people: { type: 'string' }, quick: { type: 'boolean', default: false } },
+  options: {
+    people: { type: 'string' },
+    followers: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+  },
 });
 const quick = values.quick === true;
 const people = Number(values.people ?? (quick ? 1000 : 100_000));
+const followers = Number(values.followers ?? (quick ? 20_000 : 1_000_000));
 
 const started = Date.now();
 const results: Record<string, unknown> = {
@@ -36,6 +45,15 @@ const growth = Object.fromEntries(
   ]),
 );
 results.personal = { large, small, p99GrowthLargeOverSmall: growth };
+
+console.log(
+  `news push to ${followers.toLocaleString('en-US')} followers (LINE mock, unthrottled)…`,
+);
+const push = await benchPush(followers);
+results.push = push;
+console.log('nearest office / hospital with 5,000 hospitals…');
+const places = await benchPlaces(5000, quick ? 300 : 2000);
+results.places = places;
 results.seconds = Math.round((Date.now() - started) / 100) / 10;
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -64,6 +82,18 @@ for (const [intent, q] of Object.entries(large.queries)) {
     `p99 ${q.p99RatioToFloor}× floor (${large.floor.p99Ms} ms); growth vs 1k: ${growth[intent]}×`,
   ]);
 }
+for (const [kind, q] of Object.entries(places.queries)) {
+  rows.push([
+    `nearest ${kind === 'offices' ? 'office' : 'hospital'} @5k hospitals`,
+    `p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms`,
+    `p99 ${q.p99RatioToFloor}× floor (${places.floor.p99Ms} ms, office by id)`,
+  ]);
+}
+rows.push([
+  `push @${followers / 1000}k followers`,
+  `${push.calls.toLocaleString('en-US')} calls, ${push.recipientsPerSecond.toLocaleString('en-US')} recipients/s (${push.elapsedSeconds} s)`,
+  `peak RSS ${push.peakRssMb} MB (${push.rssBeforeMb} MB before); exactly once: ${push.exactlyOnce ? 'yes' : 'NO'}; snapshot ${push.snapshotSeconds} s`,
+]);
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log(`\n${rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n')}`);
 console.log(`\nbench/results/latest.json written in ${results.seconds} s`);

@@ -5,6 +5,7 @@
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { linkRoutes } from './routes/link.ts';
 import { webhookRoutes } from './routes/webhook.ts';
@@ -20,6 +21,7 @@ export function createApp(resolveDeps: (c: Context) => Deps) {
   app.route('/', healthRoutes);
   app.route('/', webhookRoutes);
   app.route('/', linkRoutes);
+  app.route('/admin', adminRoutes);
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();

@@ -14,6 +14,8 @@ export interface Config {
   readonly lineDataApiBaseUrl: string;
   readonly publicBaseUrl: string;
   readonly adminToken: string | undefined;
+  /** News push jobs: LINE multicast calls per second (1–200; LINE allows 200/s). */
+  readonly pushRatePerSecond: number;
   readonly seedDemo: boolean;
   readonly logLevel: LogLevel;
 }
@@ -84,6 +86,8 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters');
   }
 
+  const pushRatePerSecond = parsePushRate(env.PUSH_RATE_PER_SECOND);
+
   return {
     nodeEnv,
     port,
@@ -94,6 +98,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     lineDataApiBaseUrl,
     publicBaseUrl,
     adminToken,
+    pushRatePerSecond,
     seedDemo: parseBool('SEED_DEMO', env.SEED_DEMO, !production),
     logLevel,
   };
@@ -112,6 +117,18 @@ function parsePort(value: string | undefined): number {
     throw new ConfigError('PORT', `must be an integer from 0 to 65535, got "${value}"`);
   }
   return port;
+}
+
+function parsePushRate(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 100;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate < 1 || rate > 200) {
+    throw new ConfigError(
+      'PUSH_RATE_PER_SECOND',
+      `must be a number from 1 to 200 (LINE's multicast limit), got "${value}"`,
+    );
+  }
+  return rate;
 }
 
 function parseOrigin(name: string, value: string | undefined, fallback: string): string {

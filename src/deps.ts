@@ -35,6 +35,14 @@ export interface Tuning {
   readonly retryBaseMs: number;
   readonly replyAttempts: number;
   readonly pushAttempts: number;
+  /** News push jobs: a batch being sent is leased for this long (another runner skips it). */
+  readonly jobLeaseMs: number;
+  /** News push jobs: the longest wait between two attempts of a batch. */
+  readonly jobRetryMaxMs: number;
+  /** News push jobs: retries stop this long after the job was created (LINE keeps keys 24 h). */
+  readonly jobRetryWindowMs: number;
+  /** News push jobs: batches sent at the same time (the rate limit still applies). */
+  readonly jobConcurrency: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -42,6 +50,10 @@ export const DEFAULT_TUNING: Tuning = {
   retryBaseMs: 500,
   replyAttempts: 3,
   pushAttempts: 8,
+  jobLeaseMs: 60_000,
+  jobRetryMaxMs: 10 * 60_000,
+  jobRetryWindowMs: 24 * 3600_000,
+  jobConcurrency: 8,
 };
 
 export const systemClock: Clock = { now: () => Date.now() };

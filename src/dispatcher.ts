@@ -104,10 +104,13 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
   }
   if (isMessageEvent(event)) {
     if (event.message.type === 'location') {
+      // The coordinates go to the office search as they came; it validates them (a bad pair
+      // gets a clear reply) and answers with the nearest offices and network hospitals.
+      const m = event.message as { latitude?: unknown; longitude?: unknown };
       return intentHandlers.office_location(ctx, {
         intent: 'office_location',
         confidence: 1,
-        entities: {},
+        entities: { location: { lat: m.latitude, lng: m.longitude } },
         alternatives: [],
       });
     }

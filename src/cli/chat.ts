@@ -172,6 +172,16 @@ function captureClient(language: string, sink: Message[]): LineClient {
       sink.push(...messages);
       return { requestId: `chat-${++n}`, duplicate: false };
     },
+    async multicast(_to, messages) {
+      assertWithinLimits(messages);
+      sink.push(...messages);
+      return { requestId: `chat-${++n}`, duplicate: false };
+    },
+    async broadcast(messages) {
+      assertWithinLimits(messages);
+      sink.push(...messages);
+      return { requestId: `chat-${++n}`, duplicate: false };
+    },
     async getProfile() {
       return { displayName: 'Chat user', language };
     },

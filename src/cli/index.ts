@@ -1,15 +1,22 @@
 /** `npm run cli -- <command>` (SPEC §3.3). One file per command. */
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
+  broadcast: () => import('./broadcast.ts'),
   chat: () => import('./chat.ts'),
   classify: () => import('./classify.ts'),
   import: () => import('./import.ts'),
   migrate: () => import('./migrate.ts'),
+  news: () => import('./news.ts'),
   seed: () => import('./seed.ts'),
 };
 
 const USAGE = `usage: npm run cli -- <command> [args]
 
 commands:
+  broadcast <newsId> [segment]
+                      push a news item to every follower, or multicast to a segment
+                      (section=33+39,province=50,lang=th,linked=yes), with a progress bar
+  broadcast --resume <jobId>
+                      finish an interrupted push job (no duplicates)
   chat [--url http://localhost:3000] [--user NAME] [--lang th|en]
                       talk to the bot in the terminal (signed webhooks, readable replies)
   classify <text…>    print the intent of a text as one JSON line
@@ -17,8 +24,12 @@ commands:
   import <dataset> <file> [--format csv|jsonl] [--dry-run]
                       load a CSV/JSONL extract into DATABASE_PATH, all rows or none
                       (datasets: employers, hospitals, persons, contributions, registrations,
-                      claims, claim-status, payments; columns: docs/import-formats.md)
+                      claims, claim-status, payments, offices; columns: docs/import-formats.md)
   migrate             apply database migrations (DATABASE_PATH)
+  news import <file…> [--section 33,39] [--province 50] [--lang th,en] [--topic T] [--draft]
+                      import thaigov.go.th-style articles (same source URL → update)
+  news list [--limit N]
+                      the latest news items
   seed                seed the deterministic demo data into DATABASE_PATH
 `;
 

@@ -12,6 +12,7 @@ import { createLineClient, type LineClient } from '../line/client.ts';
 import { createSignatureVerifier } from '../line/signature.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { warmUp } from '../nlu/index.ts';
+import { ensureOffices } from '../offices/reference.ts';
 import { migrateNodeStore, type NodeStore, openNodeStore } from '../store/node.ts';
 import { seedDemoData } from '../store/seed.ts';
 import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
@@ -47,6 +48,9 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
 
   const store = openNodeStore(config.databasePath);
   migrateNodeStore(store);
+  // Reference data, not demo data: the office list is loaded in every deployment.
+  const offices = await ensureOffices(store);
+  if (offices.loaded) log.info('reference offices loaded', { rows: offices.rows });
   if (config.seedDemo) {
     const report = await seedDemoData(store);
     if (report.seeded) log.info('demo data seeded', { version: report.version });

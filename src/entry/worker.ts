@@ -11,6 +11,7 @@ import { createI18n } from '../i18n.ts';
 import { createLineClient } from '../line/client.ts';
 import { createSignatureVerifier, type SignatureVerifier } from '../line/signature.ts';
 import { createLogger } from '../log.ts';
+import { runPushJobs } from '../news/push-jobs.ts';
 import { warmUp } from '../nlu/index.ts';
 import { openD1Store } from '../store/d1.ts';
 import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
@@ -70,10 +71,22 @@ export async function recoverStaleEvents(deps: Deps, olderThanMs = 60_000): Prom
   return ids.length;
 }
 
+/**
+ * News push jobs get this much wall time per cron run (every minute); what is left waits for the
+ * next run. Well under the cron limits: the runner mostly waits on LINE, and stops starting
+ * new calls at the deadline.
+ */
+export const PUSH_CRON_BUDGET_MS = 25_000;
+
 export default {
   fetch: app.fetch,
   async scheduled(_controller: ScheduledController, env: WorkerBindings, ctx: ExecutionContext) {
     const deps = workerDeps(env, (p) => ctx.waitUntil(p));
     ctx.waitUntil(recoverStaleEvents(deps));
+    ctx.waitUntil(
+      runPushJobs(deps, { deadlineMs: PUSH_CRON_BUDGET_MS }).catch((err: unknown) =>
+        deps.log.error('push job runner failed', { error: err }),
+      ),
+    );
   },
 } satisfies ExportedHandler<WorkerBindings>;

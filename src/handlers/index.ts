@@ -3,14 +3,16 @@ import type { IntentName } from '../intents.ts';
 import { linkAccount, unlinkAccount } from './account.ts';
 import type { IntentHandler } from './context.ts';
 import { comingSoon, greetingHelp, unknownIntent } from './general.ts';
-import { contributionBalance, hospitalRights, unemploymentBenefit } from './my-data.ts';
+import { contributionBalance, unemploymentBenefit } from './my-data.ts';
+import { news } from './news.ts';
+import { hospitalRightsOrNear, officeLocation } from './offices.ts';
 
 export const intentHandlers: Record<IntentName, IntentHandler> = {
   contribution_balance: contributionBalance,
-  hospital_rights: hospitalRights,
+  hospital_rights: hospitalRightsOrNear,
   unemployment_benefit: unemploymentBenefit,
-  office_location: comingSoon,
-  news: comingSoon,
+  office_location: officeLocation,
+  news,
   link_account: linkAccount,
   unlink_account: unlinkAccount,
   change_language: comingSoon,

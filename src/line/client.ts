@@ -3,7 +3,7 @@
  * the dispatcher and jobs do. Every message is checked against LINE's limits before it leaves.
  */
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
-import { assertWithinLimits, type Message } from './limits.ts';
+import { assertWithinLimits, LIMITS, type Message, MessageLimitError } from './limits.ts';
 
 export interface SendResult {
   /** LINE's x-line-request-id of the accepted request. */
@@ -20,6 +20,14 @@ export interface LineProfile {
 export interface LineClient {
   reply(replyToken: string, messages: readonly Message[]): Promise<SendResult>;
   push(to: string, messages: readonly Message[], retryKey: string): Promise<SendResult>;
+  /** One message set to ≤ 500 user ids; 409 (retry key already accepted) → `duplicate: true`. */
+  multicast(
+    to: readonly string[],
+    messages: readonly Message[],
+    retryKey: string,
+  ): Promise<SendResult>;
+  /** To every follower; 409 → `duplicate: true`. LINE allows 60 broadcasts per hour. */
+  broadcast(messages: readonly Message[], retryKey: string): Promise<SendResult>;
   getProfile(userId: string): Promise<LineProfile>;
   issueLinkToken(userId: string): Promise<string>;
 }
@@ -85,17 +93,28 @@ export function createLineClient(options: LineClientOptions): LineClient {
     },
     async push(to, messages, retryKey) {
       assertWithinLimits(messages);
-      try {
-        const res = await call('push', () =>
-          api.pushMessageWithHttpInfo({ to, messages: [...messages] }, retryKey),
-        );
-        return { requestId: res.httpResponse.headers.get('x-line-request-id'), duplicate: false };
-      } catch (err) {
-        if (err instanceof LineApiError && err.status === 409) {
-          return { requestId: err.requestId, duplicate: true };
-        }
-        throw err;
+      return acceptedOnce(
+        call('push', () => api.pushMessageWithHttpInfo({ to, messages: [...messages] }, retryKey)),
+      );
+    },
+    async multicast(to, messages, retryKey) {
+      assertWithinLimits(messages);
+      if (to.length === 0 || to.length > LIMITS.multicastRecipients) {
+        throw new MessageLimitError([
+          `multicast to ${to.length} users (1 to ${LIMITS.multicastRecipients} allowed)`,
+        ]);
       }
+      return acceptedOnce(
+        call('multicast', () =>
+          api.multicastWithHttpInfo({ to: [...to], messages: [...messages] }, retryKey),
+        ),
+      );
+    },
+    async broadcast(messages, retryKey) {
+      assertWithinLimits(messages);
+      return acceptedOnce(
+        call('broadcast', () => api.broadcastWithHttpInfo({ messages: [...messages] }, retryKey)),
+      );
     },
     async getProfile(userId) {
       const p = await call('getProfile', () => api.getProfile(userId));
@@ -108,6 +127,21 @@ export function createLineClient(options: LineClientOptions): LineClient {
       return res.linkToken;
     },
   };
+}
+
+/** A call with a retry key: 409 means LINE accepted this key before, i.e. delivered. */
+async function acceptedOnce(
+  sent: Promise<{ httpResponse: { headers: Headers } }>,
+): Promise<SendResult> {
+  try {
+    const res = await sent;
+    return { requestId: res.httpResponse.headers.get('x-line-request-id'), duplicate: false };
+  } catch (err) {
+    if (err instanceof LineApiError && err.status === 409) {
+      return { requestId: err.requestId, duplicate: true };
+    }
+    throw err;
+  }
 }
 
 function toLineApiError(what: string, err: unknown): unknown {

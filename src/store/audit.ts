@@ -7,7 +7,8 @@ export type AuditAction =
   | 'read_hospital_rights'
   | 'read_unemployment_claim'
   | 'link_account'
-  | 'unlink_account';
+  | 'unlink_account'
+  | 'read_news_targeting';
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
 

@@ -7,6 +7,7 @@
  * prepared statements. Workers (D1) never seed.
  */
 import { eq } from 'drizzle-orm';
+import { ensureOffices } from '../offices/reference.ts';
 import type { Store } from './db.ts';
 import {
   DEFAULT_DEMO_PEOPLE,
@@ -79,6 +80,8 @@ export async function seedDemoData(
     };
   }
 
+  // The office list is reference data (also loaded at start-up); the demo needs it too.
+  await ensureOffices(store);
   const started = performance.now();
   if (hasPeople || recorded !== undefined || inProgress) wipeDemoData(sqlite);
   const setMeta = sqlite.prepare(

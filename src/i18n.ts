@@ -6,6 +6,15 @@ import i18next, { type TFunction } from 'i18next';
 import enNews from '../locales/en/news.json' with { type: 'json' };
 import enOffices from '../locales/en/offices.json' with { type: 'json' };
 import en from '../locales/en/translation.json' with { type: 'json' };
+import kmNews from '../locales/km/news.json' with { type: 'json' };
+import kmOffices from '../locales/km/offices.json' with { type: 'json' };
+import km from '../locales/km/translation.json' with { type: 'json' };
+import loNews from '../locales/lo/news.json' with { type: 'json' };
+import loOffices from '../locales/lo/offices.json' with { type: 'json' };
+import lo from '../locales/lo/translation.json' with { type: 'json' };
+import myNews from '../locales/my/news.json' with { type: 'json' };
+import myOffices from '../locales/my/offices.json' with { type: 'json' };
+import my from '../locales/my/translation.json' with { type: 'json' };
 import thNews from '../locales/th/news.json' with { type: 'json' };
 import thOffices from '../locales/th/offices.json' with { type: 'json' };
 import th from '../locales/th/translation.json' with { type: 'json' };
@@ -16,12 +25,18 @@ export const DEFAULT_LANG: Lang = 'th';
 
 // One namespace per language; each capability keeps its strings in its own file
 // (translation.json, offices.json, news.json), merged here at the top level.
-const resources = {
-  th: { translation: { ...th, ...thOffices, ...thNews } },
-  en: { translation: { ...en, ...enOffices, ...enNews } },
-} as const;
+const bundles: Record<Lang, Record<string, unknown>> = {
+  th: { ...th, ...thOffices, ...thNews },
+  en: { ...en, ...enOffices, ...enNews },
+  my: { ...my, ...myOffices, ...myNews },
+  km: { ...km, ...kmOffices, ...kmNews },
+  lo: { ...lo, ...loOffices, ...loNews },
+};
 
-export const SPOKEN: readonly Lang[] = LANGUAGES.filter((l) => l in resources);
+/** A language is spoken once its translation is there (a half-empty one would answer in Thai). */
+export const SPOKEN: readonly Lang[] = LANGUAGES.filter((l) => 'welcome' in bundles[l]);
+
+const resources = Object.fromEntries(SPOKEN.map((l) => [l, { translation: bundles[l] }]));
 
 export type Translate = TFunction;
 

@@ -427,3 +427,24 @@ export const pushBatches = sqliteTable(
     index('push_batches_status_idx').on(t.jobId, t.status),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Handover to staff (C12).
+
+/** A chat flagged for staff follow-up by `talk_to_staff`; listed in the admin API. */
+export const staffFlags = sqliteTable(
+  'staff_flags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id').notNull(),
+    /** What the user wrote when asking for a person (national IDs masked). */
+    note: text('note'),
+    lang: text('lang').notNull(),
+    status: text('status', { enum: ['open', 'closed'] })
+      .notNull()
+      .default('open'),
+    createdAt: integer('created_at').notNull(),
+    closedAt: integer('closed_at'),
+  },
+  (t) => [index('staff_flags_status_idx').on(t.status, t.createdAt)],
+);

@@ -5,18 +5,28 @@
 import i18next, { type TFunction } from 'i18next';
 import enNews from '../locales/en/news.json' with { type: 'json' };
 import enOffices from '../locales/en/offices.json' with { type: 'json' };
+import enRichmenu from '../locales/en/richmenu.json' with { type: 'json' };
+import enServices from '../locales/en/services.json' with { type: 'json' };
 import en from '../locales/en/translation.json' with { type: 'json' };
 import kmNews from '../locales/km/news.json' with { type: 'json' };
 import kmOffices from '../locales/km/offices.json' with { type: 'json' };
+import kmRichmenu from '../locales/km/richmenu.json' with { type: 'json' };
+import kmServices from '../locales/km/services.json' with { type: 'json' };
 import km from '../locales/km/translation.json' with { type: 'json' };
 import loNews from '../locales/lo/news.json' with { type: 'json' };
 import loOffices from '../locales/lo/offices.json' with { type: 'json' };
+import loRichmenu from '../locales/lo/richmenu.json' with { type: 'json' };
+import loServices from '../locales/lo/services.json' with { type: 'json' };
 import lo from '../locales/lo/translation.json' with { type: 'json' };
 import myNews from '../locales/my/news.json' with { type: 'json' };
 import myOffices from '../locales/my/offices.json' with { type: 'json' };
+import myRichmenu from '../locales/my/richmenu.json' with { type: 'json' };
+import myServices from '../locales/my/services.json' with { type: 'json' };
 import my from '../locales/my/translation.json' with { type: 'json' };
 import thNews from '../locales/th/news.json' with { type: 'json' };
 import thOffices from '../locales/th/offices.json' with { type: 'json' };
+import thRichmenu from '../locales/th/richmenu.json' with { type: 'json' };
+import thServices from '../locales/th/services.json' with { type: 'json' };
 import th from '../locales/th/translation.json' with { type: 'json' };
 
 export const LANGUAGES = ['th', 'en', 'my', 'km', 'lo'] as const;
@@ -26,11 +36,11 @@ export const DEFAULT_LANG: Lang = 'th';
 // One namespace per language; each capability keeps its strings in its own file
 // (translation.json, offices.json, news.json), merged here at the top level.
 const bundles: Record<Lang, Record<string, unknown>> = {
-  th: { ...th, ...thOffices, ...thNews },
-  en: { ...en, ...enOffices, ...enNews },
-  my: { ...my, ...myOffices, ...myNews },
-  km: { ...km, ...kmOffices, ...kmNews },
-  lo: { ...lo, ...loOffices, ...loNews },
+  th: { ...th, ...thOffices, ...thNews, ...thServices, ...thRichmenu },
+  en: { ...en, ...enOffices, ...enNews, ...enServices, ...enRichmenu },
+  my: { ...my, ...myOffices, ...myNews, ...myServices, ...myRichmenu },
+  km: { ...km, ...kmOffices, ...kmNews, ...kmServices, ...kmRichmenu },
+  lo: { ...lo, ...loOffices, ...loNews, ...loServices, ...loRichmenu },
 };
 
 /** A language is spoken once its translation is there (a half-empty one would answer in Thai). */

@@ -1,21 +1,11 @@
-/** The 13 intents the NLU can return. The order is the class order used by the classifier. */
-export const INTENTS = [
-  'contribution_balance',
-  'hospital_rights',
-  'unemployment_benefit',
-  'office_location',
-  'news',
-  'link_account',
-  'unlink_account',
-  'change_language',
-  'section40_info',
-  'pay_contribution',
-  'talk_to_staff',
-  'greeting_help',
-  'unknown',
-] as const;
+/**
+ * The 13 intents the NLU can return: the SPEC §3.4 list in src/intents.ts. The order is the class
+ * order used by the classifier.
+ */
+import { INTENT_NAMES, type IntentName } from '../intents.ts';
 
-export type Intent = (typeof INTENTS)[number];
+export const INTENTS = INTENT_NAMES;
+export type Intent = IntentName;
 
 const INTENT_SET: ReadonlySet<string> = new Set(INTENTS);
 

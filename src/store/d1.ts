@@ -1,7 +1,6 @@
 /** Workers runtime store: D1 with drizzle. Migrations are applied by wrangler from drizzle/. */
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import type { BatchQuery, Db, Store } from './db.ts';
+import { type BatchQuery, type Db, pingDb, type Store } from './db.ts';
 import * as schema from './schema.ts';
 
 export function openD1Store(binding: D1Database): Store {
@@ -14,13 +13,6 @@ export function openD1Store(binding: D1Database): Store {
       if (queries.length === 0) return [];
       return [...(await d1.batch(queries as unknown as Parameters<typeof d1.batch>[0]))];
     },
-    ping: async () => {
-      try {
-        await db.run(sql`select 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => pingDb(db),
   };
 }

@@ -4,6 +4,7 @@
  * operation that differs is `batch`: a transaction on better-sqlite3, `db.batch` on D1 (D1 has no
  * interactive transactions).
  */
+import { sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.ts';
 
@@ -32,4 +33,14 @@ export function isBusyError(err: unknown): boolean {
   if (typeof e.message === 'string' && /database is (locked|busy)|SQLITE_BUSY/i.test(e.message))
     return true;
   return e.cause !== undefined && e.cause !== err ? isBusyError(e.cause) : false;
+}
+
+/** True when the database answers a trivial query (the health check). */
+export async function pingDb(db: Db): Promise<boolean> {
+  try {
+    await db.run(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
 }

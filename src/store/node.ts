@@ -3,10 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { BatchQuery, Db, Store } from './db.ts';
+import { type BatchQuery, type Db, pingDb, type Store } from './db.ts';
 import * as schema from './schema.ts';
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -42,14 +41,7 @@ export function openNodeStore(path: string, options: NodeStoreOptions = {}): Nod
       sqlite.transaction(() =>
         queries.map((q) => (q.prepare().execute() as { sync(): unknown }).sync()),
       )(),
-    ping: async () => {
-      try {
-        await db.run(sql`select 1`);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    ping: () => pingDb(db),
     close: () => sqlite.close(),
   };
 }

@@ -46,7 +46,9 @@ const bundles: Record<Lang, Record<string, unknown>> = {
 /** A language is spoken once its translation is there (a half-empty one would answer in Thai). */
 export const SPOKEN: readonly Lang[] = LANGUAGES.filter((l) => 'welcome' in bundles[l]);
 
-const resources = Object.fromEntries(SPOKEN.map((l) => [l, { translation: bundles[l] }]));
+// Every language is loaded (a not-yet-spoken one falls back to Thai key by key), but only a
+// spoken language is ever chosen to answer in: `t` gives Thai for the others.
+const resources = Object.fromEntries(LANGUAGES.map((l) => [l, { translation: bundles[l] }]));
 
 export type Translate = TFunction;
 
@@ -54,6 +56,12 @@ export interface I18n {
   t(lang: Lang): Translate;
   /** Maps a LINE profile language (`th`, `en-US`, `my`…) to one we speak, if any. */
   spoken(language: string | null | undefined): Lang | undefined;
+  /**
+   * Any of the five languages, spoken or not, missing keys falling back to Thai. Only for a
+   * message that must be in one given language whatever its state (the language picker's
+   * confirmation); everything else uses `t`.
+   */
+  anyLang(lang: Lang): Translate;
 }
 
 export function createI18n(): I18n {
@@ -62,15 +70,18 @@ export function createI18n(): I18n {
     resources,
     lng: DEFAULT_LANG,
     fallbackLng: DEFAULT_LANG,
-    supportedLngs: [...SPOKEN],
+    supportedLngs: [...LANGUAGES],
     initAsync: false,
     interpolation: { escapeValue: false },
     returnNull: false,
   });
   const fixed = new Map<Lang, Translate>();
   for (const lang of SPOKEN) fixed.set(lang, instance.getFixedT(lang));
+  const any = new Map<Lang, Translate>();
+  for (const lang of LANGUAGES) any.set(lang, instance.getFixedT(lang));
   return {
     t: (lang) => fixed.get(lang) ?? fixed.get(DEFAULT_LANG)!,
+    anyLang: (lang) => any.get(lang) ?? fixed.get(DEFAULT_LANG)!,
     spoken(language) {
       if (!language) return undefined;
       const base = language.toLowerCase().split(/[-_]/)[0] as Lang;

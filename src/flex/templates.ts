@@ -4,6 +4,7 @@ import linkAccount from '../../flex-templates/link-account.json' with { type: 'j
 import newsCard from '../../flex-templates/news-card.json' with { type: 'json' };
 import officeCard from '../../flex-templates/office-card.json' with { type: 'json' };
 import recordCard from '../../flex-templates/record-card.json' with { type: 'json' };
+import section40Compare from '../../flex-templates/section40-compare.json' with { type: 'json' };
 
 export const templates = {
   helpMenu,
@@ -11,5 +12,6 @@ export const templates = {
   officeCard,
   newsCard,
   recordCard,
+  section40Compare,
 } as const;
 export type TemplateName = keyof typeof templates;

@@ -56,6 +56,47 @@ export function quickReplies(
   };
 }
 
+/** At most `max` UTF-16 code units (as LINE counts), never splitting a character. */
+export function clip(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let out = '';
+  for (const ch of value) {
+    if (out.length + ch.length > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** A quick-reply postback that is not a bare intent (e.g. `action=…&calc=…`). */
+export interface QuickChoice {
+  readonly label: string;
+  readonly data: string;
+}
+
+/**
+ * Quick replies mixing intents (labelled from `intent.<name>`) and custom postbacks; at most 13
+ * items, labels cut to 20 characters (LINE's limits), duplicates of the same data dropped.
+ */
+export function choiceQuickReplies(
+  t: Translate,
+  choices: readonly (IntentName | QuickChoice)[],
+): messagingApi.QuickReply {
+  const seen = new Set<string>();
+  const items: messagingApi.QuickReplyItem[] = [];
+  for (const c of choices) {
+    const { label, data } =
+      typeof c === 'string' ? { label: String(t(`intent.${c}`)), data: `action=${c}` } : c;
+    if (seen.has(data) || items.length === 13) continue;
+    seen.add(data);
+    const short = clip(label, 20);
+    items.push({
+      type: 'action',
+      action: { type: 'postback', label: short, data: data.slice(0, 300), displayText: short },
+    });
+  }
+  return { items };
+}
+
 export function withQuickReplies<M extends Message>(
   messages: M[],
   qr: messagingApi.QuickReply,

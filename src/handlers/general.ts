@@ -3,8 +3,10 @@ import { flexMessage, renderFlex } from '../flex/render.ts';
 import { templates } from '../flex/templates.ts';
 import type { IntentName } from '../intents.ts';
 import type { Message } from '../line/limits.ts';
+import { calcMenuChoice, calcRequest, calculator } from './calculator.ts';
 import {
   type Ctx,
+  choiceQuickReplies,
   type IntentHandler,
   MAIN_INTENTS,
   quickReplies,
@@ -12,35 +14,55 @@ import {
   withQuickReplies,
 } from './context.ts';
 
-export const greetingHelp: IntentHandler = async (ctx) => {
+/** The help menu; `action=greeting_help&calc=…` opens the calculator instead. */
+export const greetingHelp: IntentHandler = async (ctx, match) => {
+  const calc = calcRequest(match);
+  if (calc) return calculator(ctx, calc);
   const bubble = renderFlex(templates.helpMenu, {}, ctx.t);
   return withQuickReplies(
     [flexMessage(String(ctx.t('help.alt')), bubble)],
-    quickReplies(ctx.t, MAIN_INTENTS),
+    choiceQuickReplies(ctx.t, [...MAIN_INTENTS, ...MORE_SERVICES, calcMenuChoice(ctx)]),
   );
 };
 
-/** Low confidence: say so, and offer the closest intents instead of guessing. */
+/** What the bot does beyond the main intents, offered by help and unknown. */
+const MORE_SERVICES: readonly IntentName[] = [
+  'section40_info',
+  'pay_contribution',
+  'link_account',
+  'change_language',
+];
+
+/**
+ * Not understood. Text that is clearly outside SSO matters (weather, lottery: the model is sure
+ * it is `unknown`) gets a polite "here is what I can help with"; a near miss gets "did you mean"
+ * with the closest intents first.
+ */
 export const unknownIntent: IntentHandler = async (ctx, match) => {
   const closest = match.alternatives.filter(
     (i): i is IntentName => i !== 'unknown' && i !== 'greeting_help',
   );
-  const offer = [...new Set([...closest.slice(0, 3), ...MAIN_INTENTS])].slice(0, 7);
-  const key = closest.length > 0 ? 'unknown.suggest' : 'unknown.text';
+  const outOfScope = match.intent === 'unknown' && match.confidence >= OUT_OF_SCOPE_CONFIDENCE;
+  if (outOfScope || closest.length === 0) {
+    return withQuickReplies(
+      [text(String(ctx.t('services.unknown.outOfScope')))],
+      choiceQuickReplies(ctx.t, [
+        ...MAIN_INTENTS,
+        ...MORE_SERVICES,
+        calcMenuChoice(ctx),
+        'greeting_help',
+      ]),
+    );
+  }
+  const offer = [...new Set([...closest.slice(0, 3), ...MAIN_INTENTS])].slice(0, 9);
   return withQuickReplies(
-    [text(String(ctx.t(key)))],
-    quickReplies(ctx.t, [...offer, 'greeting_help']),
+    [text(String(ctx.t('unknown.suggest')))],
+    choiceQuickReplies(ctx.t, [...offer, calcMenuChoice(ctx), 'greeting_help']),
   );
 };
 
-/** An honest placeholder for capabilities that have not landed yet. */
-export const comingSoon: IntentHandler = async (ctx, match) => {
-  const topic = String(ctx.t(`intent.${match.intent}`));
-  return withQuickReplies(
-    [text(String(ctx.t('comingSoon.text', { topic })))],
-    quickReplies(ctx.t, MAIN_INTENTS),
-  );
-};
+/** The model's own confidence that the text is none of the intents. */
+const OUT_OF_SCOPE_CONFIDENCE = 0.9;
 
 export function welcome(ctx: Ctx): Message[] {
   return withQuickReplies(

@@ -2,10 +2,11 @@
 import type { IntentName } from '../intents.ts';
 import { linkAccount, unlinkAccount } from './account.ts';
 import type { IntentHandler } from './context.ts';
-import { comingSoon, greetingHelp, unknownIntent } from './general.ts';
+import { greetingHelp, unknownIntent } from './general.ts';
 import { contributionBalance, unemploymentBenefit } from './my-data.ts';
 import { news } from './news.ts';
 import { hospitalRightsOrNear, officeLocation } from './offices.ts';
+import { changeLanguage, payContribution, section40Info, talkToStaff } from './services.ts';
 
 export const intentHandlers: Record<IntentName, IntentHandler> = {
   contribution_balance: contributionBalance,
@@ -15,10 +16,10 @@ export const intentHandlers: Record<IntentName, IntentHandler> = {
   news,
   link_account: linkAccount,
   unlink_account: unlinkAccount,
-  change_language: comingSoon,
-  section40_info: comingSoon,
-  pay_contribution: comingSoon,
-  talk_to_staff: comingSoon,
+  change_language: changeLanguage,
+  section40_info: section40Info,
+  pay_contribution: payContribution,
+  talk_to_staff: talkToStaff,
   greeting_help: greetingHelp,
   unknown: unknownIntent,
 };

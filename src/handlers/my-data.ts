@@ -27,6 +27,7 @@ import {
   listRecentContributions,
 } from '../store/records.ts';
 import { linkPrompt } from './account.ts';
+import { calcRequest, calculator } from './calculator.ts';
 import { type Ctx, type IntentHandler, quickReplies, text, withQuickReplies } from './context.ts';
 
 /** Estimates are shown in whole baht: satang would suggest a precision they do not have. */
@@ -92,7 +93,10 @@ async function recentPaidPeriods(ctx: Ctx, personId: number): Promise<string[]> 
   return recent.filter((m) => m.paidDate !== null).map((m) => m.period);
 }
 
-export const contributionBalance: IntentHandler = async (ctx) => {
+export const contributionBalance: IntentHandler = async (ctx, match) => {
+  // "คำนวณเงินสมทบ 15000", a calc postback: the general calculator, no login (SPEC C9).
+  const calc = calcRequest(match);
+  if (calc) return calculator(ctx, calc);
   const person = await personFor(
     ctx,
     'read_contributions',
@@ -278,7 +282,10 @@ export const hospitalRights: IntentHandler = async (ctx) => {
   return withQuickReplies(messages, quickReplies(t, next));
 };
 
-export const unemploymentBenefit: IntentHandler = async (ctx) => {
+export const unemploymentBenefit: IntentHandler = async (ctx, match) => {
+  // "ตกงานได้เท่าไหร่ เงินเดือน 25000", a calc postback: the general estimate, no login.
+  const calc = calcRequest(match);
+  if (calc) return calculator(ctx, calc);
   const person = await personFor(
     ctx,
     'read_unemployment_claim',

@@ -59,7 +59,7 @@ export const ADMIN_OPENAPI = {
     title: 'SSO LINE assistant — admin API',
     version: '1.0.0',
     description:
-      'News items and push jobs. Send `Authorization: Bearer <ADMIN_TOKEN>`. The API answers 404 everywhere when ADMIN_TOKEN is not configured. See docs/news.md.',
+      'News items, push jobs and chats flagged for staff follow-up. Send `Authorization: Bearer <ADMIN_TOKEN>`. The API answers 404 everywhere when ADMIN_TOKEN is not configured. See docs/news.md.',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
@@ -178,6 +178,44 @@ export const ADMIN_OPENAPI = {
         },
       },
     },
+    '/admin/staff-flags': {
+      get: {
+        summary: 'Chats flagged for staff follow-up (talk_to_staff), newest first',
+        description:
+          'One open flag per LINE user per 24 hours. `note` is what the user wrote, national IDs masked; it is erased when the user unlinks. Follow up by pushing to `userId` or by the user calling back.',
+        parameters: [
+          { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'closed'] } },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+          },
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+        ],
+        responses: {
+          '200': {
+            description: 'Flags',
+            content: json({
+              type: 'object',
+              properties: { items: { type: 'array', items: ref('StaffFlag') } },
+            }),
+          },
+          ...common,
+        },
+      },
+    },
+    '/admin/staff-flags/{id}/close': {
+      post: {
+        summary: 'Close a flag once staff have followed up',
+        parameters: [idParam],
+        responses: {
+          '200': { description: 'Closed', content: json(ref('StaffFlag')) },
+          '401': common['401'],
+          '404': error('No such staff flag'),
+          '409': error('The flag is already closed'),
+        },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -250,6 +288,22 @@ export const ADMIN_OPENAPI = {
           newsId: { type: 'integer', minimum: 1 },
           kind: { type: 'string', enum: ['broadcast', 'multicast'] },
           segment: ref('Segment'),
+        },
+      },
+      StaffFlag: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          userId: { type: 'string', description: 'The LINE user id to follow up with' },
+          note: {
+            type: 'string',
+            nullable: true,
+            description: 'What the user wrote (national IDs masked); null after unlink',
+          },
+          lang: { type: 'string', enum: ['th', 'en', 'my', 'km', 'lo'] },
+          status: { type: 'string', enum: ['open', 'closed'] },
+          createdAt: { type: 'integer', description: 'ms since epoch' },
+          closedAt: { type: 'integer', nullable: true, description: 'ms since epoch' },
         },
       },
       JobProgress: {

@@ -1,5 +1,6 @@
 /**
- * The admin API under /admin (docs/news.md): news items and push jobs for SSO staff.
+ * The admin API under /admin (docs/news.md, docs/services.md): news items, push jobs and the
+ * chats flagged for staff follow-up, for SSO staff.
  * Off (404) unless ADMIN_TOKEN is set; every route but the OpenAPI document needs
  * `Authorization: Bearer <ADMIN_TOKEN>` (compared in constant time). Bodies are validated by
  * hand (src/routes/validate.ts); errors are `{message, errors: [{path, message}]}`.
@@ -20,6 +21,12 @@ import {
   updateNews,
 } from '../store/news.ts';
 import { cancelJob, getJobProgress, listPushJobs, type Segment } from '../store/push-jobs.ts';
+import {
+  closeStaffFlag,
+  getStaffFlag,
+  listStaffFlags,
+  STAFF_FLAG_STATUSES,
+} from '../store/staff-flags.ts';
 import { ADMIN_OPENAPI } from './admin-openapi.ts';
 import {
   bool,
@@ -237,4 +244,33 @@ adminRoutes.post('/push-jobs/:id/cancel', async (c) => {
     return c.json({ message: `The job is already ${progress.status}` }, 409);
   }
   return c.json(await getJobProgress(deps.store, progress.id));
+});
+
+adminRoutes.get('/staff-flags', async (c) => {
+  const q = c.req.query();
+  const params = check(
+    object({
+      status: { parse: oneOf(STAFF_FLAG_STATUSES) },
+      limit: { parse: int(1, 200) },
+      offset: { parse: int(0, 1_000_000) },
+    }),
+    {
+      ...(q.status !== undefined ? { status: q.status } : {}),
+      ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
+      ...(q.offset !== undefined ? { offset: Number(q.offset) } : {}),
+    },
+  );
+  const items = await listStaffFlags(c.get('deps').store, params);
+  return c.json({ items });
+});
+
+adminRoutes.post('/staff-flags/:id/close', async (c) => {
+  const deps = c.get('deps');
+  const id = idParam(c);
+  const flag = id === undefined ? undefined : await getStaffFlag(deps.store, id);
+  if (!flag) return c.json({ message: 'No such staff flag' }, 404);
+  if (!(await closeStaffFlag(deps.store, flag.id, deps.clock.now()))) {
+    return c.json({ message: 'The flag is already closed' }, 409);
+  }
+  return c.json(await getStaffFlag(deps.store, flag.id));
 });

@@ -11,6 +11,7 @@ import {
   lineUsers,
   linkFailures,
   linkNonces,
+  staffFlags,
   webhookEvents,
 } from './schema.ts';
 
@@ -131,7 +132,8 @@ export async function pruneLinkState(store: Store, now: number, keepMs: number):
 
 /**
  * Unlink and erase: the binding goes, and so does what we stored about the LINE user (language
- * choice, profile language, the text of their events). Only the pseudonymous audit trail stays.
+ * choice, profile language, the text of their events and of their staff follow-up notes). Only
+ * the pseudonymous audit trail stays.
  */
 export async function unlinkAndErase(store: Store, userId: string, now: number): Promise<boolean> {
   const [deleted] = (await store.batch([
@@ -147,6 +149,7 @@ export async function unlinkAndErase(store: Store, userId: string, now: number):
       .update(webhookEvents)
       .set({ payload: '{}', replyToken: null })
       .where(eq(webhookEvents.userId, userId)),
-  ])) as [{ userId: string }[], unknown, unknown];
+    store.db.update(staffFlags).set({ note: null }).where(eq(staffFlags.userId, userId)),
+  ])) as [{ userId: string }[], unknown, unknown, unknown];
   return (deleted?.length ?? 0) > 0;
 }

@@ -22,6 +22,7 @@ import {
 import type { Message } from './line/limits.ts';
 import { stableRetryKey } from './line/retry-key.ts';
 import { maskNationalIds } from './log.ts';
+import { TAB_ACTION } from './richmenu/definition.ts';
 import { getLineUser, markLineUserInactive, upsertLineUser } from './store/line-users.ts';
 import {
   claimWebhookEvent,
@@ -99,6 +100,8 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
     return intentHandlers[match.intent](ctx, match);
   }
   if (isPostbackEvent(event)) {
+    // A rich-menu tab switch (richmenuswitch): LINE already shows the other tab; say nothing.
+    if (isRichMenuTabPostback(event.postback.data)) return [];
     const match = parsePostback(event.postback.data);
     return intentHandlers[match.intent](ctx, match);
   }
@@ -117,6 +120,11 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
     return unsupportedMessage(ctx, event.message.type);
   }
   return [];
+}
+
+/** The data of a rich-menu tab area (`action=richmenu_tab&tab=…`, src/richmenu/definition.ts). */
+export function isRichMenuTabPostback(data: string): boolean {
+  return new URLSearchParams(data.slice(0, 300)).get('action') === TAB_ACTION;
 }
 
 /** Postback data is `action=<intent>[&key=value…]` (SPEC §3.4). */

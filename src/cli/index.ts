@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   import: () => import('./import.ts'),
   migrate: () => import('./migrate.ts'),
   news: () => import('./news.ts'),
+  richmenu: () => import('./richmenu.ts'),
   seed: () => import('./seed.ts'),
 };
 
@@ -30,6 +31,12 @@ commands:
                       import thaigov.go.th-style articles (same source URL → update)
   news list [--limit N]
                       the latest news items
+  richmenu render [--out DIR] [--lang th,en]
+                      draw the rich-menu PNGs (assets/richmenu/<lang>/<menu>.png)
+  richmenu deploy [--lang th,en] [--default th]
+                      create/upload/alias/set-default the rich menus on LINE (idempotent)
+  richmenu list | remove
+                      show the channel's rich menus and aliases / delete ours
   seed                seed the deterministic demo data into DATABASE_PATH
 `;
 

@@ -1,0 +1,113 @@
+/**
+ * Five languages, one set of keys: every locale file has exactly the keys and placeholders of
+ * the Thai original, no empty strings, and button labels within LINE's limits; dates are
+ * Buddhist-era in Thai and Gregorian elsewhere; answers render in every language within limits.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoUserId, events } from '../../src/dev/webhook-events.ts';
+import { formatDate, formatPeriod } from '../../src/format.ts';
+import { LANGUAGES, SPOKEN } from '../../src/i18n.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
+
+const root = new URL('../../locales/', import.meta.url);
+const FILES = readdirSync(new URL('th/', root)).filter(
+  (f) => f.endsWith('.json') && f !== 'intents.json',
+);
+
+function load(lang: string, file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`${lang}/${file}`, root), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
+
+function flatten(obj: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (typeof obj === 'string') out.set(prefix, obj);
+  else if (obj && typeof obj === 'object') {
+    for (const [k, v] of Object.entries(obj)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+const placeholders = (s: string) =>
+  [...s.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+describe('locale files', () => {
+  it('are spoken in all five languages', () => {
+    expect([...SPOKEN].sort()).toEqual([...LANGUAGES].sort());
+  });
+
+  for (const file of FILES) {
+    for (const lang of LANGUAGES.filter((l) => l !== 'th')) {
+      it(`${lang}/${file} has the keys and placeholders of th/${file}`, () => {
+        const th = flatten(load('th', file));
+        const other = flatten(load(lang, file));
+        expect([...other.keys()].sort()).toEqual([...th.keys()].sort());
+        const mismatched = [...th].filter(
+          ([k, v]) => placeholders(v).join() !== placeholders(other.get(k) ?? '').join(),
+        );
+        expect(mismatched.map(([k]) => k)).toEqual([]);
+        const empty = [...other].filter(([, v]) => v.trim() === '').map(([k]) => k);
+        expect(empty).toEqual([]);
+      });
+    }
+  }
+
+  it('keeps quick-reply labels within 20 characters in every language', () => {
+    for (const lang of LANGUAGES) {
+      const intents = flatten(load(lang, 'translation.json').intent);
+      for (const [k, v] of intents) expect(v.length, `${lang} intent.${k}`).toBeLessThanOrEqual(20);
+    }
+  });
+});
+
+describe('dates', () => {
+  it('are Buddhist-era in Thai and Gregorian in the other languages', () => {
+    expect(formatDate('th', '2026-03-15')).toContain('2569');
+    expect(formatPeriod('th', '2026-03')).toContain('2569');
+    for (const lang of ['en', 'my', 'km', 'lo'] as const) {
+      expect(formatDate(lang, '2026-03-15')).toContain('2026');
+      expect(formatDate(lang, '2026-03-15')).not.toContain('2569');
+    }
+  });
+});
+
+describe('answers in every language', () => {
+  let mock: LineMock;
+  let app: TestApp;
+  beforeAll(async () => {
+    mock = await startLineMock();
+    app = await createTestApp({ lineApiBaseUrl: mock.url });
+  });
+  afterAll(async () => {
+    await app.dispose();
+    await mock.close();
+  });
+
+  it('renders the main general answers within LINE limits in th, en, my, km and lo', async () => {
+    const postbacks = [
+      'action=greeting_help',
+      'action=section40_info',
+      'action=pay_contribution',
+      'action=office_location&near=1',
+      'action=news',
+      'action=change_language',
+      'action=talk_to_staff',
+    ];
+    for (const lang of LANGUAGES) {
+      const userId = demoUserId(`lang-${lang}`);
+      mock.setProfile(userId, { displayName: lang, language: lang });
+      await app.post([events.follow({ userId })]);
+      await app.settle();
+      for (const data of postbacks) {
+        const before = mock.replies().length;
+        await app.post([events.postback({ userId }, data)]);
+        await app.settle();
+        expect(mock.replies().length, `${lang} ${data}`).toBe(before + 1);
+      }
+    }
+    expect(mock.violations).toEqual([]);
+  });
+});

@@ -16,9 +16,9 @@ export const CAROUSEL_ITEMS = 12;
 
 // Stop is checked first: "หยุดรับข่าว" and "unsubscribe" contain the start words.
 const STOP =
-  /หยุด|ยกเลิก|เลิกรับ|ไม่ต้อง|ไม่อยาก|ปิดแจ้งเตือน|ปิดรับ|\bstop\b|unsubscribe|no more|turn off|opt[ -]?out|too many/i;
+  /หยุด|ยกเลิก|เลิกรับ|ไม่ต้อง|ไม่อยาก|ปิดแจ้งเตือน|ปิดรับ|\bstop\b|unsubscribe|no more|turn off|opt[ -]?out|too many|ရပ်|မပို့နဲ့|ឈប់|បិទ|ຢຸດ|ຍົກເລີກ|ປິດ/i;
 const START =
-  /เปิดรับ|สมัครรับ|รับข่าว|เปิดแจ้งเตือน|กลับมาส่ง|\bstart\b|restart|resume|subscribe|turn on|alerts on|opt[ -]?in/i;
+  /เปิดรับ|สมัครรับ|รับข่าว|เปิดแจ้งเตือน|กลับมาส่ง|\bstart\b|restart|resume|subscribe|turn on|alerts on|opt[ -]?in|ပြန်ပို့|စတင်|ចាប់ផ្តើម|បើក|ເລີ່ມ|ເປີດ/i;
 
 /** `stop` / `start` / undefined (show the news) for a text or postback. */
 export function newsSubcommand(

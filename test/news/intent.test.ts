@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { findLimitViolations, type Message } from '../../src/line/limits.ts';
+import { newsSubcommand } from '../../src/handlers/news.ts';
 import { createNewsPushJob, runPushJobs } from '../../src/news/push-jobs.ts';
 import { bindAccount } from '../../src/store/account-links.ts';
 import { createNews, type NewsInput } from '../../src/store/news.ts';
@@ -159,5 +160,20 @@ describe('news intent', () => {
     // Asking for the news changes nothing.
     await ask(userId, 'ข่าวล่าสุด');
     expect(optOut()).toBe(false);
+  });
+});
+
+describe('stop / start words in every language', () => {
+  it.each([
+    ['သတင်း ရပ်ပါ', 'stop'],
+    ['သတင်း ပြန်ပို့ပါ', 'start'],
+    ['ឈប់ផ្ញើព័ត៌មាន', 'stop'],
+    ['ចាប់ផ្តើមទទួលព័ត៌មាន', 'start'],
+    ['ຢຸດສົ່ງຂ່າວ', 'stop'],
+    ['ເປີດຮັບຂ່າວ', 'start'],
+    ['ข่าวล่าสุด', undefined],
+    ['ព័ត៌មានថ្មី', undefined],
+  ])('%s → %s', (text, expected) => {
+    expect(newsSubcommand(text)).toBe(expected);
   });
 });

@@ -6,8 +6,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
-import { findLimitViolations, type Message } from '../../src/line/limits.ts';
 import { newsSubcommand } from '../../src/handlers/news.ts';
+import { findLimitViolations, type Message } from '../../src/line/limits.ts';
 import { createNewsPushJob, runPushJobs } from '../../src/news/push-jobs.ts';
 import { bindAccount } from '../../src/store/account-links.ts';
 import { createNews, type NewsInput } from '../../src/store/news.ts';

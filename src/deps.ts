@@ -43,6 +43,13 @@ export interface Tuning {
   readonly jobRetryWindowMs: number;
   /** News push jobs: batches sent at the same time (the rate limit still applies). */
   readonly jobConcurrency: number;
+  /** SQLite busy timeout of the server's connection: short, so a lock held elsewhere
+   *  never blocks the event loop for long (the waiting happens on timers instead). */
+  readonly dbBusyTimeoutMs: number;
+  /** The webhook keeps trying to record events for this long before it answers anyway. */
+  readonly recordBusyMs: number;
+  /** Processing an event waits this long for a busy database before giving up for now. */
+  readonly processBusyMs: number;
 }
 
 export const DEFAULT_TUNING: Tuning = {
@@ -54,6 +61,9 @@ export const DEFAULT_TUNING: Tuning = {
   jobRetryMaxMs: 10 * 60_000,
   jobRetryWindowMs: 24 * 3600_000,
   jobConcurrency: 8,
+  dbBusyTimeoutMs: 20,
+  recordBusyMs: 750,
+  processBusyMs: 5 * 60_000,
 };
 
 export const systemClock: Clock = { now: () => Date.now() };

@@ -23,6 +23,7 @@ import type { Message } from './line/limits.ts';
 import { stableRetryKey } from './line/retry-key.ts';
 import { maskNationalIds } from './log.ts';
 import { TAB_ACTION } from './richmenu/definition.ts';
+import { retryWhileBusy } from './store/db.ts';
 import { getLineUser, markLineUserInactive, upsertLineUser } from './store/line-users.ts';
 import {
   claimWebhookEvent,
@@ -43,13 +44,17 @@ export const HANDLED_EVENT_TYPES = new Set([
 ]);
 
 export async function processWebhookEvent(deps: Deps, id: string, recover = false): Promise<void> {
-  const row = await claimWebhookEvent(deps.store, id, recover);
+  // A database busy with another connection's write (an import, a long job) is waited out on
+  // timers: the event is answered late rather than failed or lost.
+  const busy = { deadlineMs: deps.tuning.processBusyMs, sleep: deps.sleep };
+  const row = await retryWhileBusy(() => claimWebhookEvent(deps.store, id, recover), busy);
   if (!row) return;
   const recovering = recover && row.attempts > 1;
   let outcome: EventOutcome;
   try {
     const event = JSON.parse(row.payload) as LineEvent;
-    const messages = await route(deps, event, row);
+    // Routing only reads, upserts the user and writes audit rows: safe to run again when busy.
+    const messages = await retryWhileBusy(() => route(deps, event, row), busy);
     outcome = await deliver(deps, row, messages, recovering);
   } catch (err) {
     outcome = {
@@ -70,7 +75,7 @@ export async function processWebhookEvent(deps: Deps, id: string, recover = fals
     error: outcome.error ?? undefined,
     lineRequestId: outcome.lineRequestId ?? undefined,
   });
-  await finishWebhookEvent(deps.store, row.webhookEventId, outcome);
+  await retryWhileBusy(() => finishWebhookEvent(deps.store, row.webhookEventId, outcome), busy);
 }
 
 async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promise<Message[]> {

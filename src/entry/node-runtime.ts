@@ -56,6 +56,11 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     if (report.seeded) log.info('demo data seeded', { version: report.version });
   }
 
+  const tuning: Tuning = { ...DEFAULT_TUNING, ...options.tuning };
+  // Boot may wait for a lock (another process importing); serving must not block the event
+  // loop, so from here on a busy database is waited for on timers (retryWhileBusy).
+  store.sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(tuning.dbBusyTimeoutMs))}`);
+
   const queue = createWorkQueue(options.concurrency ?? 16, (err) =>
     log.error('deferred work failed', { error: err }),
   );
@@ -74,7 +79,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     sleep: options.sleep ?? realSleep,
     signature: createSignatureVerifier(config.channelSecret),
     defer: (work) => queue.push(work),
-    tuning: { ...DEFAULT_TUNING, ...options.tuning },
+    tuning,
   };
   const app = createApp(() => deps);
   // Build the NLU model now, not on the first user's message.

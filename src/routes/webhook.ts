@@ -6,12 +6,49 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { HANDLED_EVENT_TYPES, processWebhookEvent } from '../dispatcher.ts';
 import { isWebhookBody, readEnvelope } from '../line/events.ts';
-import { isBusyError } from '../store/db.ts';
+import { isBusyError, retryWhileBusy } from '../store/db.ts';
 import { type NewWebhookEvent, recordWebhookEvents } from '../store/webhook-events.ts';
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+/** Events accepted while the database was busy and not yet recorded, at most (per process). */
+export const MAX_HELD_EVENTS = 10_000;
+let heldInMemory = 0;
+
+function holdUntilRecorded(
+  deps: Deps,
+  rows: readonly NewWebhookEvent[],
+  record: () => Promise<string[]>,
+  toProcess: ReadonlySet<string>,
+): void {
+  heldInMemory += rows.length;
+  deps.log.warn('database busy: webhook events accepted and held until it frees', {
+    events: rows.length,
+    held: heldInMemory,
+  });
+  deps.defer(async () => {
+    let fresh: string[];
+    try {
+      fresh = await retryWhileBusy(record, {
+        deadlineMs: deps.tuning.processBusyMs,
+        sleep: deps.sleep,
+      });
+    } catch (err) {
+      deps.log.error('held webhook events could not be recorded; they are lost', {
+        error: String(err),
+        webhookEventIds: rows.map((r) => r.webhookEventId),
+      });
+      return;
+    } finally {
+      heldInMemory -= rows.length;
+    }
+    await Promise.all(
+      fresh.filter((id) => toProcess.has(id)).map((id) => processWebhookEvent(deps, id)),
+    );
+  });
+}
 
 export const webhookRoutes = new Hono<AppEnv>().post(
   '/webhook',
@@ -58,10 +95,24 @@ export const webhookRoutes = new Hono<AppEnv>().post(
       });
     }
 
+    const toProcess = new Set(
+      rows.filter((r) => r.status === 'pending').map((r) => r.webhookEventId),
+    );
+    const record = () => recordWebhookEvents(deps.store, rows);
     let fresh: string[];
     try {
-      fresh = await recordWebhookEvents(deps.store, rows);
+      fresh = await retryWhileBusy(record, {
+        deadlineMs: deps.tuning.recordBusyMs,
+        sleep: deps.sleep,
+      });
     } catch (err) {
+      if (isBusyError(err) && heldInMemory + rows.length <= MAX_HELD_EVENTS) {
+        // The database stayed locked by another connection for longer than LINE waits for an
+        // answer. Accept the events now and record them as soon as it frees; they are then
+        // processed as usual (a late reply while the token lives, else a push).
+        holdUntilRecorded(deps, rows, record, toProcess);
+        return c.json({});
+      }
       // Not recorded means not accepted: a non-2xx lets LINE redeliver the POST later.
       deps.log.error('webhook events could not be recorded', {
         error: String(err),
@@ -69,9 +120,6 @@ export const webhookRoutes = new Hono<AppEnv>().post(
       });
       return c.json({ message: 'Temporarily unavailable' }, 503);
     }
-    const toProcess = new Set(
-      rows.filter((r) => r.status === 'pending').map((r) => r.webhookEventId),
-    );
     for (const id of fresh) {
       if (toProcess.has(id)) deps.defer(() => processWebhookEvent(deps, id));
     }

@@ -35,6 +35,43 @@ export function isBusyError(err: unknown): boolean {
   return e.cause !== undefined && e.cause !== err ? isBusyError(e.cause) : false;
 }
 
+export interface BusyRetryOptions {
+  /** Give up (rethrow the busy error) once this much time has passed. */
+  readonly deadlineMs: number;
+  /** First wait; doubles up to `maxWaitMs`, with jitter. */
+  readonly firstWaitMs?: number;
+  readonly maxWaitMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+/**
+ * Runs `fn`, and while it fails with a busy error (another connection holds the write lock),
+ * waits and runs it again until `deadlineMs` has passed. The waits are timers, so the event loop
+ * keeps serving other requests; the connection's own busy timeout is kept short for that reason
+ * (src/store/node.ts). Any other error is thrown at once.
+ */
+export async function retryWhileBusy<T>(
+  fn: () => Promise<T>,
+  options: BusyRetryOptions,
+): Promise<T> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const maxWait = options.maxWaitMs ?? 1000;
+  const giveUpAt = now() + options.deadlineMs;
+  let wait = options.firstWaitMs ?? 25;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isBusyError(err) || now() >= giveUpAt) throw err;
+      const jittered = wait / 2 + Math.random() * (wait / 2);
+      await sleep(Math.min(jittered, Math.max(0, giveUpAt - now())));
+      wait = Math.min(wait * 2, maxWait);
+    }
+  }
+}
+
 /** True when the database answers a trivial query (the health check). */
 export async function pingDb(db: Db): Promise<boolean> {
   try {

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Store } from './db.ts';
+import { retryWhileBusy, type Store } from './db.ts';
 import { type WebhookEventStatus, webhookEvents } from './schema.ts';
 
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
@@ -44,11 +44,20 @@ export async function claimWebhookEvent(
   return rows[0];
 }
 
+/**
+ * Notes that a reply is about to be sent (recovery after a crash must not send it twice). Waits
+ * out a busy database for up to a reply token's life rather than failing the event.
+ */
 export async function markReplyAttempted(store: Store, id: string, at: number): Promise<void> {
-  await store.db
-    .update(webhookEvents)
-    .set({ replyAttemptedAt: at })
-    .where(eq(webhookEvents.webhookEventId, id));
+  await retryWhileBusy(
+    async () => {
+      await store.db
+        .update(webhookEvents)
+        .set({ replyAttemptedAt: at })
+        .where(eq(webhookEvents.webhookEventId, id));
+    },
+    { deadlineMs: 60_000 },
+  );
 }
 
 export interface EventOutcome {

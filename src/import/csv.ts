@@ -36,6 +36,17 @@ const COMMA = 44;
 const CR = 13;
 const LF = 10;
 
+/** Index of the first comma, line break or quote at or after `from` (the end of plain text). */
+function plainFieldEnd(text: string, from: number): number {
+  let j = from;
+  while (j < text.length) {
+    const d = text.charCodeAt(j);
+    if (d === COMMA || d === LF || d === CR || d === QUOTE) break;
+    j++;
+  }
+  return j;
+}
+
 export class CsvParser {
   private state: State = State.FieldStart;
   private field = '';
@@ -82,12 +93,7 @@ export class CsvParser {
             this.state = State.Unquoted;
             this.hasContent = true;
             // Read the rest of a plain field in one slice.
-            let j = i + 1;
-            while (j < n) {
-              const d = text.charCodeAt(j);
-              if (d === COMMA || d === LF || d === CR || d === QUOTE) break;
-              j++;
-            }
+            const j = plainFieldEnd(text, i + 1);
             this.field += text.slice(i, j);
             i = j;
             continue;
@@ -105,12 +111,7 @@ export class CsvParser {
               'a quote (") inside an unquoted field; quote the whole field and double the quote',
             );
           } else {
-            let j = i + 1;
-            while (j < n) {
-              const d = text.charCodeAt(j);
-              if (d === COMMA || d === LF || d === CR || d === QUOTE) break;
-              j++;
-            }
+            const j = plainFieldEnd(text, i + 1);
             this.field += text.slice(i, j);
             i = j;
             continue;

@@ -5,6 +5,17 @@
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
+
+/** `status`, `limit` and `offset`: the query of every admin list. */
+const listParams = (statuses: string[]) => [
+  { name: 'status', in: 'query', schema: { type: 'string', enum: statuses } },
+  {
+    name: 'limit',
+    in: 'query',
+    schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  },
+  { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+];
 const error = (description: string) => ({ description, content: json(ref('Error')) });
 const idParam = {
   name: 'id',
@@ -76,15 +87,7 @@ export const ADMIN_OPENAPI = {
     '/admin/news': {
       get: {
         summary: 'List news items, newest published date first',
-        parameters: [
-          { name: 'status', in: 'query', schema: { type: 'string', enum: ['draft', 'published'] } },
-          {
-            name: 'limit',
-            in: 'query',
-            schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-          },
-          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
-        ],
+        parameters: listParams(['draft', 'published']),
         responses: {
           '200': {
             description: 'News items',
@@ -183,15 +186,7 @@ export const ADMIN_OPENAPI = {
         summary: 'Chats flagged for staff follow-up (talk_to_staff), newest first',
         description:
           'One open flag per LINE user per 24 hours. `note` is what the user wrote, national IDs masked; it is erased when the user unlinks. Follow up by pushing to `userId` or by the user calling back.',
-        parameters: [
-          { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'closed'] } },
-          {
-            name: 'limit',
-            in: 'query',
-            schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-          },
-          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
-        ],
+        parameters: listParams(['open', 'closed']),
         responses: {
           '200': {
             description: 'Flags',

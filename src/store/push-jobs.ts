@@ -285,6 +285,15 @@ export async function nextPendingAt(store: Store, jobId: number): Promise<number
   return rows[0].at ?? 0;
 }
 
+/** The batch, while it is still pending (not sent, not failed). */
+function pendingBatch(jobId: number, batchNo: number) {
+  return and(
+    eq(pushBatches.jobId, jobId),
+    eq(pushBatches.batchNo, batchNo),
+    eq(pushBatches.status, 'pending'),
+  );
+}
+
 /**
  * Takes a pending batch for one attempt: counts the attempt and leases the batch until
  * `now + leaseMs` so that another runner leaves it alone. Undefined when it is not ready.
@@ -301,9 +310,7 @@ export async function claimBatch(
     .set({ attempts: sql`${pushBatches.attempts} + 1`, nextAttemptAt: now + leaseMs })
     .where(
       and(
-        eq(pushBatches.jobId, jobId),
-        eq(pushBatches.batchNo, batchNo),
-        eq(pushBatches.status, 'pending'),
+        pendingBatch(jobId, batchNo),
         or(isNull(pushBatches.nextAttemptAt), lte(pushBatches.nextAttemptAt, now)),
       ),
     )
@@ -333,13 +340,7 @@ export async function markBatchSent(
     store.db
       .update(pushBatches)
       .set({ status: 'sent', sentAt: now, acceptedRequestId: requestId, nextAttemptAt: null })
-      .where(
-        and(
-          eq(pushBatches.jobId, batch.jobId),
-          eq(pushBatches.batchNo, batch.batchNo),
-          eq(pushBatches.status, 'pending'),
-        ),
-      ),
+      .where(pendingBatch(batch.jobId, batch.batchNo)),
   ]);
 }
 
@@ -352,13 +353,7 @@ export async function scheduleRetry(
   await store.db
     .update(pushBatches)
     .set({ nextAttemptAt: at, lastError: error.slice(0, 500) })
-    .where(
-      and(
-        eq(pushBatches.jobId, batch.jobId),
-        eq(pushBatches.batchNo, batch.batchNo),
-        eq(pushBatches.status, 'pending'),
-      ),
-    );
+    .where(pendingBatch(batch.jobId, batch.batchNo));
 }
 
 export async function markBatchFailed(
@@ -369,13 +364,7 @@ export async function markBatchFailed(
   await store.db
     .update(pushBatches)
     .set({ status: 'failed', lastError: error.slice(0, 500), nextAttemptAt: null })
-    .where(
-      and(
-        eq(pushBatches.jobId, batch.jobId),
-        eq(pushBatches.batchNo, batch.batchNo),
-        eq(pushBatches.status, 'pending'),
-      ),
-    );
+    .where(pendingBatch(batch.jobId, batch.batchNo));
 }
 
 /** Fails every pending batch of a job (a message LINE will never accept). */

@@ -1,6 +1,7 @@
 /** Linking and unlinking a LINE user to an insured person (C9). */
 import { flexMessage, renderFlex } from '../flex/render.ts';
 import { templates } from '../flex/templates.ts';
+import { LineApiError } from '../line/client.ts';
 import type { AccountLinkEvent } from '../line/events.ts';
 import type { Message } from '../line/limits.ts';
 import { maskNationalId } from '../nlu/index.ts';
@@ -32,7 +33,23 @@ export function displayName(
 /** The "please verify first" answer with a fresh link button (the link token lives 10 minutes). */
 export async function linkPrompt(ctx: Ctx, lead?: string): Promise<Message[]> {
   if (!ctx.userId) return [text(String(ctx.t('link.failed')))];
-  const linkToken = await ctx.deps.line.issueLinkToken(ctx.userId);
+  let linkToken: string;
+  try {
+    linkToken = await ctx.deps.line.issueLinkToken(ctx.userId);
+  } catch (err) {
+    // LINE down or rate limiting: still answer (the reply may well get through once LINE
+    // recovers) instead of failing the event and leaving the user with no answer at all.
+    if (!(err instanceof LineApiError)) throw err;
+    ctx.deps.log.warn('link token could not be issued; answering without the link button', {
+      error: err.message,
+      lineRequestId: err.requestId ?? undefined,
+    });
+    const failed = text(String(ctx.t('link.failed')));
+    return withQuickReplies(
+      lead ? [text(lead), failed] : [failed],
+      quickReplies(ctx.t, MAIN_INTENTS),
+    );
+  }
   const url = new URL('/link', ctx.deps.config.publicBaseUrl);
   url.searchParams.set('linkToken', linkToken);
   url.searchParams.set('lang', ctx.lang);

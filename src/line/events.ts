@@ -33,6 +33,13 @@ export function isWebhookBody(
 
 const MAX_ID = 128;
 
+/**
+ * An unpaired UTF-16 surrogate cannot be stored as UTF-8: SQLite would keep U+FFFD instead, so
+ * the stored id (or user id, or reply token) would no longer match the one we hold in memory.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+
 /** Reads the envelope of one event, or null when it is not an event we can identify. */
 export function readEnvelope(value: unknown): EventEnvelope | null {
   if (!isRecord(value)) return null;
@@ -40,7 +47,8 @@ export function readEnvelope(value: unknown): EventEnvelope | null {
   if (
     typeof webhookEventId !== 'string' ||
     webhookEventId === '' ||
-    webhookEventId.length > MAX_ID
+    webhookEventId.length > MAX_ID ||
+    !wellFormed(webhookEventId)
   ) {
     return null;
   }
@@ -48,7 +56,10 @@ export function readEnvelope(value: unknown): EventEnvelope | null {
   const ts =
     typeof timestamp === 'number' && Number.isFinite(timestamp) ? Math.trunc(timestamp) : 0;
   const userId =
-    isRecord(source) && typeof source.userId === 'string' && source.userId.length <= MAX_ID
+    isRecord(source) &&
+    typeof source.userId === 'string' &&
+    source.userId.length <= MAX_ID &&
+    wellFormed(source.userId)
       ? source.userId
       : null;
   return {
@@ -58,7 +69,10 @@ export function readEnvelope(value: unknown): EventEnvelope | null {
     mode: typeof mode === 'string' ? mode : 'active',
     isRedelivery: isRecord(deliveryContext) && deliveryContext.isRedelivery === true,
     userId,
-    replyToken: typeof replyToken === 'string' && replyToken.length <= 256 ? replyToken : null,
+    replyToken:
+      typeof replyToken === 'string' && replyToken.length <= 256 && wellFormed(replyToken)
+        ? replyToken
+        : null,
   };
 }
 

@@ -17,6 +17,19 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 export const MAX_HELD_EVENTS = 10_000;
 let heldInMemory = 0;
 
+/**
+ * The event as JSON for `webhook_events`; undefined when it cannot be written back (JSON.parse
+ * accepts nesting that JSON.stringify overflows the stack on). LINE never sends such events;
+ * one is recorded as failed rather than failing the whole request and its neighbours.
+ */
+function serialise(event: unknown): string | undefined {
+  try {
+    return JSON.stringify(event);
+  } catch {
+    return undefined;
+  }
+}
+
 function holdUntilRecorded(
   deps: Deps,
   rows: readonly NewWebhookEvent[],
@@ -81,6 +94,14 @@ export const webhookRoutes = new Hono<AppEnv>().post(
         continue;
       }
       const skip = env.mode === 'standby' || !HANDLED_EVENT_TYPES.has(env.type);
+      const payload = skip ? '{}' : serialise(raw);
+      const unreadable = payload === undefined;
+      if (unreadable) {
+        deps.log.warn('webhook event not processed: nested too deeply to store', {
+          webhookEventId: env.webhookEventId,
+          type: env.type,
+        });
+      }
       rows.push({
         webhookEventId: env.webhookEventId,
         type: env.type,
@@ -88,10 +109,11 @@ export const webhookRoutes = new Hono<AppEnv>().post(
         replyToken: env.replyToken,
         eventTimestamp: env.timestamp || now,
         isRedelivery: env.isRedelivery,
-        payload: skip ? '{}' : JSON.stringify(raw),
-        status: skip ? 'skipped' : 'pending',
+        payload: payload ?? '{}',
+        status: skip ? 'skipped' : unreadable ? 'failed' : 'pending',
+        error: unreadable ? 'event nested too deeply to store' : null,
         receivedAt: now,
-        processedAt: skip ? now : null,
+        processedAt: skip || unreadable ? now : null,
       });
     }
 

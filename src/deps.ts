@@ -31,7 +31,7 @@ export interface Deps {
 export interface Tuning {
   /** A reply token is tried only while the event is younger than this (LINE: 1 minute). */
   readonly replyWindowMs: number;
-  /** Backoff before retry n (0-based) of a LINE call: base × 2^n, with jitter. */
+  /** Backoff before retry n (0-based) of a LINE call: base × 2^min(n, 4), with jitter. */
   readonly retryBaseMs: number;
   readonly replyAttempts: number;
   readonly pushAttempts: number;
@@ -56,7 +56,8 @@ export const DEFAULT_TUNING: Tuning = {
   replyWindowMs: 50_000,
   retryBaseMs: 500,
   replyAttempts: 3,
-  pushAttempts: 8,
+  // 16 attempts: 15 waits of ½–1 × (0.5, 1, 2, 4, then 8 s) = 47.75–95.5 s, past a 30 s outage.
+  pushAttempts: 16,
   jobLeaseMs: 60_000,
   jobRetryMaxMs: 10 * 60_000,
   jobRetryWindowMs: 24 * 3600_000,

@@ -239,9 +239,13 @@ async function deliver(
   };
 }
 
-/** Exponential backoff with full jitter (LINE's 429 carries no Retry-After). */
+/**
+ * Exponential backoff with jitter (LINE's 429 carries no Retry-After), capped at 16 × base
+ * (8 s by default): with DEFAULT_TUNING.pushAttempts the push retries span ≥ 47 s, so they
+ * outlast a 30 s LINE outage, and once LINE is back an event waits at most one cap to go out.
+ */
 export function backoff(baseMs: number, retry: number): number {
-  const cap = baseMs * 2 ** Math.min(retry, 6);
+  const cap = baseMs * 2 ** Math.min(retry, 4);
   return cap / 2 + Math.random() * (cap / 2);
 }
 

@@ -1,11 +1,27 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Store } from './db.ts';
 import { lineUsers } from './schema.ts';
 
 export type LineUserRow = typeof lineUsers.$inferSelect;
 
+/** Read for every event: built and prepared once per store. */
+const byUserId = new WeakMap<Store, ReturnType<typeof prepareGetLineUser>>();
+function prepareGetLineUser(store: Store) {
+  return store.db
+    .select()
+    .from(lineUsers)
+    .where(eq(lineUsers.userId, sql.placeholder('userId')))
+    .limit(1)
+    .prepare();
+}
+
 export async function getLineUser(store: Store, userId: string): Promise<LineUserRow | undefined> {
-  const rows = await store.db.select().from(lineUsers).where(eq(lineUsers.userId, userId)).limit(1);
+  let query = byUserId.get(store);
+  if (!query) {
+    query = prepareGetLineUser(store);
+    byUserId.set(store, query);
+  }
+  const rows = (await query.all({ userId })) as LineUserRow[];
   return rows[0];
 }
 

@@ -3,8 +3,8 @@
  * Writes bench/results/latest.json and prints a short table.
  *   --people N     people in the store for personal queries (default 100000)
  *   --followers N  followers in the news push job (default 1000000)
- *   --quick        a short run (1,000 people, 1 s of NLU, 20,000 followers) to check the benchmark
- *                  itself works
+ *   --quick        a short run (1,000 people, 1 s of NLU, 20,000 followers, a 2 s webhook load)
+ *                  to check the benchmark itself works
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { benchNlu } from './nlu.ts';
 import { benchPersonal } from './personal.ts';
 import { benchPlaces } from './places.ts';
 import { benchPush } from './push.ts';
+import { benchWebhook } from './webhook.ts';
 
 const { values } = parseArgs({
   options: {
@@ -54,6 +55,20 @@ results.push = push;
 console.log('nearest office / hospital with 5,000 hospitals…');
 const places = await benchPlaces(5000, quick ? 300 : 2000);
 results.places = places;
+const webhookSizes = people === 1000 ? [1000] : [1000, people];
+console.log(
+  `webhook end to end at ${webhookSizes.map((n) => n.toLocaleString('en-US')).join(' and ')} people, against the floor…`,
+);
+const webhook = await benchWebhook({
+  sizes: webhookSizes,
+  throughputEvents: quick ? 500 : 5000,
+  concurrency: 64,
+  rate: 500,
+  rateSeconds: quick ? 2 : 10,
+  linkedUsers: quick ? 50 : 200,
+  plainUsers: quick ? 200 : 800,
+});
+results.webhook = webhook;
 results.seconds = Math.round((Date.now() - started) / 100) / 10;
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -93,6 +108,39 @@ rows.push([
   `push @${followers / 1000}k followers`,
   `${push.calls.toLocaleString('en-US')} calls, ${push.recipientsPerSecond.toLocaleString('en-US')} recipients/s (${push.elapsedSeconds} s)`,
   `peak RSS ${push.peakRssMb} MB (${push.rssBeforeMb} MB before); exactly once: ${push.exactlyOnce ? 'yes' : 'NO'}; snapshot ${push.snapshotSeconds} s`,
+]);
+const yes = (ok: boolean) => (ok ? 'met' : 'MISSED');
+const wf = webhook.floor;
+rows.push([
+  'webhook floor',
+  `${wf.throughput.eventsPerSecond.toLocaleString('en-US')} events/s (${webhook.load.concurrency} in flight)`,
+  `@500/s: ack p99 ${wf.rate.ack.p99Ms} ms, event→reply p99 ${wf.rate.eventToReply.p99Ms} ms; peak RSS ${wf.peakRssMb} MB`,
+]);
+for (const [n, b] of Object.entries(webhook.bot)) {
+  const at = `@${Number(n) / 1000}k`;
+  rows.push(
+    [
+      `webhook ${at}`,
+      `${b.throughput.eventsPerSecond.toLocaleString('en-US')} events/s`,
+      `${Math.round((b.throughput.eventsPerSecond / wf.throughput.eventsPerSecond) * 100) / 100}× floor; peak RSS ${b.peakRssMb} MB; ${b.rate.events} events at ${webhook.load.rate}/s → ${b.rate.eventsPerSecond}/s done`,
+    ],
+    [
+      `webhook ack ${at} @500/s`,
+      `p50 ${b.rate.ack.p50Ms} ms, p99 ${b.rate.ack.p99Ms} ms`,
+      `target p99 < ${webhook.targets.ackP99Ms} ms`,
+    ],
+    [
+      `webhook event→reply ${at}`,
+      `p50 ${b.rate.eventToReply.p50Ms} ms, p99 ${b.rate.eventToReply.p99Ms} ms`,
+      `personal p50 ${b.rate.eventToReplyPersonal.p50Ms} ms, p99 ${b.rate.eventToReplyPersonal.p99Ms} ms; target p99 < ${webhook.targets.eventToReplyP99Ms} ms`,
+    ],
+  );
+}
+const m = webhook.meets;
+rows.push([
+  'webhook targets',
+  `ratio ${webhook.ratioToFloor} (≥ ${webhook.targets.ratioToFloor}): ${yes(m.ratioToFloor)}; ack: ${yes(m.ackP99)}; event→reply: ${yes(m.eventToReplyP99)}`,
+  `personal p99 growth ${webhook.personalP99Growth}× (≤ ${webhook.targets.personalP99Growth}): ${yes(m.personalP99Growth)}; exactly once: ${m.exactlyOnce ? 'yes' : 'NO'}; violations: ${m.noViolations ? 'none' : 'SOME'}`,
 ]);
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log(`\n${rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n')}`);

@@ -38,6 +38,13 @@ export function formatPeriod(lang: Lang, period: string): string {
   return dateFormat(lang, 'month').format(new Date(`${period.slice(0, 7)}-15T12:00:00+07:00`));
 }
 
+const plainNumber = new Intl.NumberFormat('en-US');
+
+/** 1234.5 → "1,234.5" (en-US grouping; built once: a formatter costs more than the format). */
+export function formatNumber(n: number): string {
+  return plainNumber.format(n);
+}
+
 const numberFormat = new Intl.NumberFormat('en-US', {
   maximumFractionDigits: 2,
   minimumFractionDigits: 0,

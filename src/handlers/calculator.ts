@@ -14,7 +14,7 @@
  */
 import { flexMessage, renderFlex } from '../flex/render.ts';
 import { templates } from '../flex/templates.ts';
-import { bangkokDate, formatBaht, formatDate } from '../format.ts';
+import { bangkokDate, formatBaht, formatDate, formatNumber } from '../format.ts';
 import type { Message } from '../line/limits.ts';
 import { normalise } from '../nlu/index.ts';
 import {
@@ -152,7 +152,7 @@ const ACTION: Record<Exclude<CalcKind, 'menu'>, string> = {
   pension: 'action=contribution_balance&calc=pension',
 };
 
-const thb = (n: number) => new Intl.NumberFormat('en-US').format(n);
+const thb = formatNumber;
 /** "KPMG TH Tax News Flash 157 (…) https://…" → the citation without its URL (or its host). */
 export function shortSource(source: string): string {
   const name = source.split(/\s+https?:\/\//)[0]!.trim();

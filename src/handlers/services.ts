@@ -7,7 +7,7 @@
  */
 import { flexMessage, renderFlex } from '../flex/render.ts';
 import { templates } from '../flex/templates.ts';
-import { bangkokDate, formatBaht, formatDate } from '../format.ts';
+import { bangkokDate, formatBaht, formatDate, formatNumber } from '../format.ts';
 import { LANGUAGES, type Lang } from '../i18n.ts';
 import type { IntentName } from '../intents.ts';
 import {
@@ -33,7 +33,7 @@ import {
   withQuickReplies,
 } from './context.ts';
 
-const num = (satang: number) => new Intl.NumberFormat('en-US').format(satang / 100);
+const num = (satang: number) => formatNumber(satang / 100);
 
 function sourceLine(ctx: Ctx, rules: readonly (RuleEntry<unknown> | undefined)[]): string {
   const unique = [...new Set(rules.filter((r) => r !== undefined).map(citation))];

@@ -12,7 +12,7 @@ import { benchNlu } from './nlu.ts';
 import { benchPersonal } from './personal.ts';
 import { benchPlaces } from './places.ts';
 import { benchPush } from './push.ts';
-import { benchWebhook } from './webhook.ts';
+import { benchWebhook, webhookBenchOptions } from './webhook.ts';
 
 const { values } = parseArgs({
   options: {
@@ -59,15 +59,7 @@ const webhookSizes = people === 1000 ? [1000] : [1000, people];
 console.log(
   `webhook end to end at ${webhookSizes.map((n) => n.toLocaleString('en-US')).join(' and ')} people, against the floor…`,
 );
-const webhook = await benchWebhook({
-  sizes: webhookSizes,
-  throughputEvents: quick ? 500 : 5000,
-  concurrency: 64,
-  rate: 500,
-  rateSeconds: quick ? 2 : 10,
-  linkedUsers: quick ? 50 : 200,
-  plainUsers: quick ? 200 : 800,
-});
+const webhook = await benchWebhook(webhookBenchOptions(quick, webhookSizes));
 results.webhook = webhook;
 results.seconds = Math.round((Date.now() - started) / 100) / 10;
 

@@ -362,21 +362,21 @@ export async function benchWebhook(options: WebhookBenchOptions) {
   }
 }
 
+/** The load of `npm run bench` (`quick`: a short smoke run). */
+export function webhookBenchOptions(quick: boolean, sizes: number[]): WebhookBenchOptions {
+  return {
+    sizes,
+    throughputEvents: quick ? 500 : 5000,
+    concurrency: 64,
+    rate: 500,
+    rateSeconds: quick ? 2 : 10,
+    linkedUsers: quick ? 50 : 200,
+    plainUsers: quick ? 200 : 800,
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
-  console.log(
-    JSON.stringify(
-      await benchWebhook({
-        sizes: quick ? [1000] : [1000, 100_000],
-        throughputEvents: quick ? 500 : 5000,
-        concurrency: 64,
-        rate: 500,
-        rateSeconds: quick ? 2 : 10,
-        linkedUsers: quick ? 50 : 200,
-        plainUsers: quick ? 200 : 800,
-      }),
-      null,
-      2,
-    ),
-  );
+  const sizes = quick ? [1000] : [1000, 100_000];
+  console.log(JSON.stringify(await benchWebhook(webhookBenchOptions(quick, sizes)), null, 2));
 }

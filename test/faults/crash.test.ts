@@ -18,7 +18,12 @@ import { demoUserId, events, webhookBody } from '../../src/dev/webhook-events.ts
 import { stableRetryKey } from '../../src/line/retry-key.ts';
 import { createSignatureVerifier } from '../../src/line/signature.ts';
 import { TEST_SECRET, TEST_TOKEN } from '../helpers/app.ts';
-import { type LineMock, type RecordedRequest, startLineMock } from '../helpers/line-mock.ts';
+import {
+  deliveriesByKey,
+  type LineMock,
+  type RecordedRequest,
+  startLineMock,
+} from '../helpers/line-mock.ts';
 
 const LONG = process.env.LONG_FAULTS === '1';
 const CYCLES = LONG ? 3 : 1;
@@ -227,17 +232,7 @@ describe('crash: SIGKILL mid-load, restart on the same database', () => {
 
       // ---- Exactly once, per event -------------------------------------------------------
       const ok = (r: RecordedRequest) => r.status >= 200 && r.status < 300;
-      const repliesByToken = new Map<string, RecordedRequest[]>();
-      const pushesByKey = new Map<string, RecordedRequest[]>();
-      for (const r of mock.requests) {
-        if (r.operationId === 'replyMessage') {
-          const t = (r.body as { replyToken: string }).replyToken;
-          repliesByToken.set(t, [...(repliesByToken.get(t) ?? []), r]);
-        } else if (r.operationId === 'pushMessage') {
-          const k = r.headers['x-line-retry-key'] ?? '';
-          pushesByKey.set(k, [...(pushesByKey.get(k) ?? []), r]);
-        }
-      }
+      const { replies: repliesByToken, pushes: pushesByKey } = deliveriesByKey(mock.requests);
       const byId = new Map(rows.map((r) => [r.id, r]));
       const problems: string[] = [];
       const duplicates: string[] = [];

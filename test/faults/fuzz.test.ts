@@ -221,7 +221,8 @@ const msg = (e: Record<string, unknown>): Record<string, unknown> => {
   return e.message as Record<string, unknown>;
 };
 
-const MUTATIONS: Mutation[] = [
+/** A wrong, unknown or missing event type. */
+const TYPE_MUTATIONS: Mutation[] = [
   (e, r, f) => {
     e.type = junk(r, f);
   },
@@ -231,6 +232,10 @@ const MUTATIONS: Mutation[] = [
   (e) => {
     delete e.type;
   },
+];
+
+const MUTATIONS: Mutation[] = [
+  ...TYPE_MUTATIONS,
   (e, r, f) => {
     e.type = 'message';
     msg(e).type = junk(r, f);
@@ -381,15 +386,7 @@ const MUTATIONS: Mutation[] = [
 
 /** Mutations of what the route reads first: the event is then ignored or recorded as skipped. */
 const ENVELOPE_MUTATIONS: Mutation[] = [
-  (e, r, f) => {
-    e.type = junk(r, f);
-  },
-  (e, r) => {
-    e.type = r.pick(UNKNOWN_TYPES);
-  },
-  (e) => {
-    delete e.type;
-  },
+  ...TYPE_MUTATIONS,
   (e) => {
     delete e.webhookEventId;
   },

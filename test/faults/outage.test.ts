@@ -16,7 +16,12 @@ import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { stableRetryKey } from '../../src/line/retry-key.ts';
 import { webhookEvents } from '../../src/store/schema.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type LineMock, type RecordedRequest, startLineMock } from '../helpers/line-mock.ts';
+import {
+  deliveriesByKey,
+  type LineMock,
+  type RecordedRequest,
+  startLineMock,
+} from '../helpers/line-mock.ts';
 
 const LONG = process.env.LONG_FAULTS === '1';
 const OUTAGE_MS = LONG ? 30_000 : 3_000;
@@ -102,17 +107,7 @@ describe('LINE outage under steady load', () => {
 
       // ---- What reached the mock, keyed the way LINE dedupes -----------------------------
       const ok = (r: RecordedRequest) => r.status >= 200 && r.status < 300;
-      const replyCalls = new Map<string, RecordedRequest[]>();
-      const pushCalls = new Map<string, RecordedRequest[]>();
-      for (const r of mock.requests) {
-        if (r.operationId === 'replyMessage') {
-          const token = (r.body as { replyToken: string }).replyToken;
-          replyCalls.set(token, [...(replyCalls.get(token) ?? []), r]);
-        } else if (r.operationId === 'pushMessage') {
-          const key = r.headers['x-line-retry-key'] ?? '(none)';
-          pushCalls.set(key, [...(pushCalls.get(key) ?? []), r]);
-        }
-      }
+      const { replies: replyCalls, pushes: pushCalls } = deliveriesByKey(mock.requests);
       const rows = new Map(
         app.store.syncDb
           .select()

@@ -1004,6 +1004,31 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const NOT_FOUND = { message: 'Not found' };
 
+/**
+ * Reply and push calls grouped the way LINE dedupes them: replies by reply token, pushes by
+ * `X-Line-Retry-Key` (`(none)` when missing). Every call is kept, accepted or not.
+ */
+export function deliveriesByKey(requests: readonly RecordedRequest[]): {
+  replies: Map<string, RecordedRequest[]>;
+  pushes: Map<string, RecordedRequest[]>;
+} {
+  const replies = new Map<string, RecordedRequest[]>();
+  const pushes = new Map<string, RecordedRequest[]>();
+  const add = (map: Map<string, RecordedRequest[]>, key: string, r: RecordedRequest) => {
+    const list = map.get(key);
+    if (list) list.push(r);
+    else map.set(key, [r]);
+  };
+  for (const r of requests) {
+    if (r.operationId === 'replyMessage') {
+      add(replies, (r.body as { replyToken: string }).replyToken, r);
+    } else if (r.operationId === 'pushMessage') {
+      add(pushes, r.headers['x-line-retry-key'] ?? '(none)', r);
+    }
+  }
+  return { replies, pushes };
+}
+
 export async function startLineMock(opts: LineMockOptions = {}): Promise<LineMock> {
   const spec = loadSpec();
   const token = opts.channelAccessToken ?? 'dev-access-token';

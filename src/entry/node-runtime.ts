@@ -36,6 +36,12 @@ export interface NodeRuntime {
   readonly queue: WorkQueue;
   /** Queues every event a previous process left pending or half-processed; returns how many. */
   recover(): Promise<number>;
+  /**
+   * While the queue is idle (nothing in flight here), finishes events still unfinished after
+   * `olderThanMs`: ones whose processing gave up on a busy database or threw before it could
+   * record an outcome. `npm start` runs it every minute; returns how many it queued.
+   */
+  sweep(olderThanMs?: number): Promise<number>;
   /** Waits for queued work, then closes the database. */
   close(): Promise<void>;
 }
@@ -91,21 +97,30 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     store,
     app,
     queue,
-    async recover() {
-      let total = 0;
-      for (;;) {
-        const ids = await listUnfinishedWebhookEvents(store, 500);
-        if (ids.length === 0) break;
-        for (const id of ids) queue.push(() => processWebhookEvent(deps, id, true));
-        total += ids.length;
-        await queue.idle();
-      }
-      if (total > 0) log.info('recovered unfinished webhook events', { count: total });
-      return total;
+    recover: () => recoverUnfinished(),
+    async sweep(olderThanMs = 60_000) {
+      if (queue.size > 0) return 0;
+      return recoverUnfinished(deps.clock.now() - olderThanMs, true);
     },
     async close() {
       await queue.idle();
       store.close();
     },
   };
+
+  /** `onePass`: at most one page of 500 (a periodic sweep never loops on an event that keeps
+   *  failing to finish). */
+  async function recoverUnfinished(receivedBefore?: number, onePass = false): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ids = await listUnfinishedWebhookEvents(store, 500, receivedBefore);
+      if (ids.length === 0) break;
+      for (const id of ids) queue.push(() => processWebhookEvent(deps, id, true));
+      total += ids.length;
+      await queue.idle();
+      if (onePass) break;
+    }
+    if (total > 0) log.info('recovered unfinished webhook events', { count: total });
+    return total;
+  }
 }

@@ -23,11 +23,17 @@ async function main(): Promise<void> {
   void runtime.recover();
   // News push jobs: one resumable runner step every second (jobs survive restarts).
   const pushWorker = startPushWorker(deps, 1000);
+  // Events left unfinished while running (a database busy for minutes): finished when idle.
+  const sweeper = setInterval(() => {
+    runtime.sweep().catch((err: unknown) => deps.log.error('sweep failed', { error: err }));
+  }, 60_000);
+  sweeper.unref();
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(sweeper);
     deps.log.info('shutting down', { signal });
     server.close(() => {
       void pushWorker

@@ -122,3 +122,50 @@ describe('recovery at start-up', () => {
     expect(row).toMatchObject({ status: 'done', delivery: 'reply' });
   });
 });
+
+describe('sweep while running', () => {
+  it('finishes an event left unfinished for over a minute, only while the queue is idle', async () => {
+    const app = await boot();
+    const old = events.text(
+      { userId: demoUserId('swept'), timestamp: Date.now() - 2 * 60_000 },
+      'สวัสดี',
+    );
+    const fresh = events.text({ userId: demoUserId('not-yet') }, 'สวัสดี');
+    // Recorded but never queued (as when processing gave up on a database busy for minutes).
+    for (const [e, receivedAt] of [
+      [old, Date.now() - 2 * 60_000],
+      [fresh, Date.now()],
+    ] as const) {
+      await recordWebhookEvents(app.store, [
+        {
+          webhookEventId: e.webhookEventId,
+          type: e.type,
+          userId: e.source.userId,
+          replyToken: e.replyToken,
+          eventTimestamp: e.timestamp,
+          payload: JSON.stringify(e),
+          receivedAt,
+        },
+      ]);
+    }
+
+    // Busy queue: the sweep leaves everything to it.
+    let release!: () => void;
+    app.queue.push(() => new Promise<void>((r) => (release = r)));
+    expect(await app.sweep()).toBe(0);
+    release();
+    await app.settle();
+
+    expect(await app.sweep()).toBe(1);
+    const rows = app.store.syncDb.select().from(webhookEvents).all();
+    const status = Object.fromEntries(rows.map((r) => [r.webhookEventId, r.status]));
+    expect(status[old.webhookEventId]).toBe('done');
+    expect(status[fresh.webhookEventId]).toBe('pending');
+    // Once old enough, the other one goes too; nothing is answered twice.
+    expect(await app.sweep(0)).toBe(1);
+    // The old one's token has expired: a push with its retry key; the fresh one a reply.
+    const tokens = mock.replies().map((r) => (r.body as { replyToken: string }).replyToken);
+    expect(tokens).toEqual([fresh.replyToken]);
+    expect(mock.pushes().map((r) => (r.body as { to: string }).to)).toEqual([old.source.userId]);
+  });
+});

@@ -5,31 +5,19 @@
  * exactly once. LONG_FAULTS=1 holds the lock for 15 s instead of 3 s.
  */
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { getWebhookEvent } from '../../src/store/webhook-events.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
+import { useAppAndMock } from '../helpers/app.ts';
 
 const LOCK_MS = process.env.LONG_FAULTS === '1' ? 15_000 : 3_000;
 const SEND_EVERY_MS = 150;
 
-let mock: LineMock;
-let app: TestApp;
-
-beforeAll(async () => {
-  mock = await startLineMock();
-  app = await createTestApp({ lineApiBaseUrl: mock.url });
-});
-
-afterAll(async () => {
-  await app?.dispose();
-  await mock?.close();
-});
+const env = useAppAndMock();
 
 describe('database busy', () => {
   it('answers every webhook within 2 s while another connection holds the write lock, then replies to each event once', async () => {
-    const other = new Database(app.config.databasePath, { timeout: 5000 });
+    const other = new Database(env.app.config.databasePath, { timeout: 5000 });
     other.exec('BEGIN IMMEDIATE');
     const lockedAt = Date.now();
     const release = new Promise<void>((resolve) =>
@@ -50,7 +38,7 @@ describe('database busy', () => {
       posts.push(
         (async () => {
           const t0 = performance.now();
-          const res = await app.post([evt]);
+          const res = await env.app.post([evt]);
           sent.push({
             id: evt.webhookEventId,
             status: res.status,
@@ -60,7 +48,7 @@ describe('database busy', () => {
       );
       if (n % 5 === 0) {
         const t0 = performance.now();
-        const res = await app.app.request('/healthz');
+        const res = await env.app.app.request('/healthz');
         health.push(performance.now() - t0);
         expect(res.status).toBeLessThan(500);
       }
@@ -77,20 +65,20 @@ describe('database busy', () => {
     expect(Math.max(...health)).toBeLessThan(500);
 
     // Nothing lost, nothing twice.
-    await mock.waitFor((m) => m.replies().length + m.pushes().length >= sent.length, 20_000);
-    await app.settle();
-    const tokens = mock.replies().map((r) => (r.body as { replyToken: string }).replyToken);
+    await env.mock.waitFor((m) => m.replies().length + m.pushes().length >= sent.length, 20_000);
+    await env.app.settle();
+    const tokens = env.mock.replies().map((r) => (r.body as { replyToken: string }).replyToken);
     expect(new Set(tokens).size).toBe(tokens.length);
-    expect(tokens.length + mock.pushes().length).toBe(sent.length);
+    expect(tokens.length + env.mock.pushes().length).toBe(sent.length);
     for (const s of sent) {
-      const row = await getWebhookEvent(app.store, s.id);
+      const row = await getWebhookEvent(env.app.store, s.id);
       expect(row?.status, s.id).toBe('done');
     }
-    expect(mock.violations).toEqual([]);
+    expect(env.mock.violations).toEqual([]);
     console.log(
       `db-busy: lock ${LOCK_MS} ms, ${sent.length} webhooks, slowest ack ${Math.round(slowest)} ms, ` +
         `slowest health ${Math.round(Math.max(...health))} ms, ${tokens.length} replies, ` +
-        `${mock.pushes().length} pushes`,
+        `${env.mock.pushes().length} pushes`,
     );
   }, 60_000);
 });

@@ -7,12 +7,11 @@
  * Deterministic: a seeded PRNG builds every body. The seed is printed; rerun a failure with
  * `FUZZ_SEED=<seed> npx vitest run test/faults/fuzz.test.ts`. `LONG_FAULTS=1` sends 5× more.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoUserId, events, newWebhookEventId } from '../../src/dev/webhook-events.ts';
 import { MAX_WEBHOOK_BYTES } from '../../src/routes/webhook.ts';
 import { webhookEvents } from '../../src/store/schema.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
+import { useAppAndMock } from '../helpers/app.ts';
 
 const LONG = process.env.LONG_FAULTS === '1';
 const BODIES = Number(process.env.FUZZ_BODIES ?? (LONG ? 50_000 : 10_000));
@@ -494,17 +493,7 @@ function makeCase(r: Rng): Case {
 
 // ------------------------------------------------------------------------------------------
 
-let mock: LineMock;
-let app: TestApp;
-
-beforeAll(async () => {
-  mock = await startLineMock();
-  app = await createTestApp({ lineApiBaseUrl: mock.url });
-});
-afterAll(async () => {
-  await app?.dispose();
-  await mock?.close();
-});
+const env = useAppAndMock();
 
 describe('fuzz: malformed webhook bodies with valid signatures', () => {
   it(
@@ -531,7 +520,7 @@ describe('fuzz: malformed webhook bodies with valid signatures', () => {
           for (let k = 0; k < CONCURRENCY && i < BODIES; k++, i++) batch.push(makeCase(r));
           const results = await Promise.all(
             batch.map(async (c) => {
-              const res = await app.post([], { body: c.body });
+              const res = await env.app.post([], { body: c.body });
               await res.arrayBuffer();
               return res.status;
             }),
@@ -554,7 +543,7 @@ describe('fuzz: malformed webhook bodies with valid signatures', () => {
           });
         }
         const posted = Date.now();
-        await app.settle();
+        await env.app.settle();
         console.log(
           `[fuzz] posting took ${posted - started} ms, draining ${Date.now() - posted} ms`,
         );
@@ -565,18 +554,18 @@ describe('fuzz: malformed webhook bodies with valid signatures', () => {
 
       // Afterwards a normal message still gets its normal answer.
       const after = events.text({ userId: demoUserId('fuzz-after') }, 'สวัสดี');
-      expect((await app.post([after])).status).toBe(200);
-      await app.settle();
+      expect((await env.app.post([after])).status).toBe(200);
+      await env.app.settle();
 
-      const rows = app.store.syncDb.select().from(webhookEvents).all();
+      const rows = env.app.store.syncDb.select().from(webhookEvents).all();
       const byStatus = new Map<string, number>();
       for (const row of rows) byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + 1);
       const replied = new Set(
-        mock.replies().map((q) => (q.body as { replyToken: string }).replyToken),
+        env.mock.replies().map((q) => (q.body as { replyToken: string }).replyToken),
       );
       const missing = [...mustReply].filter(([token]) => !replied.has(token));
-      const deferredFailures = app.logs.filter((l) => l.msg === 'deferred work failed');
-      const unhandledRoute = app.logs.filter((l) => l.msg === 'unhandled error');
+      const deferredFailures = env.app.logs.filter((l) => l.msg === 'deferred work failed');
+      const unhandledRoute = env.app.logs.filter((l) => l.msg === 'unhandled error');
 
       const stuck = rows.filter((x) => x.status === 'pending' || x.status === 'processing');
       if (stuck.length > 0) console.log('[fuzz] stuck', stuck.slice(0, 3));
@@ -585,14 +574,14 @@ describe('fuzz: malformed webhook bodies with valid signatures', () => {
         `[fuzz] seed=${SEED} requests=${BODIES + 1} 200=${n(200)} 400=${n(400)} 413=${n(413)} ` +
           `other=${BODIES - n(200) - n(400) - n(413)} ` +
           `events recorded=${rows.length} (${[...byStatus].map(([s, c]) => `${s}=${c}`).join(' ')}) ` +
-          `replies=${mock.replies().length} pushes=${mock.pushes().length} ` +
+          `replies=${env.mock.replies().length} pushes=${env.mock.pushes().length} ` +
           `valid events in mixed bodies=${mustReply.size} answered=${mustReply.size - missing.length} ` +
           `duration=${((Date.now() - started) / 1000).toFixed(1)}s`,
       );
 
       expect(unhandled).toEqual([]);
       expect(bad).toEqual([]);
-      expect(mock.violations).toEqual([]);
+      expect(env.mock.violations).toEqual([]);
       expect(missing.map(([token, id]) => `${id} (${token})`)).toEqual([]);
       expect(replied.has(after.replyToken!)).toBe(true);
       expect(deferredFailures).toEqual([]);
@@ -606,7 +595,7 @@ describe('fuzz: malformed webhook bodies with valid signatures', () => {
 });
 
 describe('fuzz findings, pinned', () => {
-  const rows = () => app.store.syncDb.select().from(webhookEvents).all();
+  const rows = () => env.app.store.syncDb.select().from(webhookEvents).all();
 
   it('ignores an event whose id holds a lone surrogate instead of leaving it pending', async () => {
     // Found by the fuzzer (src/line/events.ts, fixed): SQLite stored U+FFFD for the lone
@@ -614,9 +603,9 @@ describe('fuzz findings, pinned', () => {
     const e = events.text({ userId: demoUserId('lone') }, 'สวัสดี');
     const odd = { ...e, webhookEventId: `\uD800${newWebhookEventId()}` };
     const oddUser = events.text({ userId: 'U\uDFFFx' }, 'สวัสดี');
-    const res = await app.post([odd, oddUser, e]);
+    const res = await env.app.post([odd, oddUser, e]);
     expect(res.status).toBe(200);
-    await app.settle();
+    await env.app.settle();
     const mine = rows().filter((r) =>
       [e.webhookEventId, oddUser.webhookEventId].includes(r.webhookEventId),
     );
@@ -624,25 +613,25 @@ describe('fuzz findings, pinned', () => {
     expect(mine.map((r) => r.status)).toEqual(['done', 'done']);
     expect(mine.find((r) => r.webhookEventId === oddUser.webhookEventId)?.userId).toBeNull();
     expect(rows().filter((r) => r.status === 'pending' || r.status === 'processing')).toEqual([]);
-    expect(mock.violations).toEqual([]);
+    expect(env.mock.violations).toEqual([]);
   });
 
   it('answers a body with a 10,000-deep event without losing its valid neighbour', async () => {
     const valid = events.text({ userId: demoUserId('deep') }, 'สวัสดี');
     const deep = `{"type":"message","webhookEventId":"${newWebhookEventId()}","junk":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
     const body = `{"destination":"U0","events":[${deep},${JSON.stringify(valid)}]}`;
-    const res = await app.post([], { body });
-    await app.settle();
+    const res = await env.app.post([], { body });
+    await env.app.settle();
     // Found by the fuzzer (src/routes/webhook.ts, fixed): JSON.stringify of this event overflowed
     // the stack, the app answered 500 and recorded neither event.
     expect(res.status).toBe(200);
     expect(
-      mock
+      env.mock
         .replies()
         .some((r) => (r.body as { replyToken: string }).replyToken === valid.replyToken),
     ).toBe(true);
     const deepRow = rows().find((r) => r.error === 'event nested too deeply to store');
     expect(deepRow?.status).toBe('failed');
-    expect(mock.violations).toEqual([]);
+    expect(env.mock.violations).toEqual([]);
   });
 });

@@ -2,11 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { Tuning } from '../../src/deps.ts';
 import { webhookBody } from '../../src/dev/webhook-events.ts';
 import { createNodeRuntime, type NodeRuntime } from '../../src/entry/node-runtime.ts';
 import { createSignatureVerifier } from '../../src/line/signature.ts';
 import { createLogger } from '../../src/log.ts';
+import { type LineMock, startLineMock } from './line-mock.ts';
 
 export const TEST_SECRET = 'test-channel-secret';
 export const TEST_TOKEN = 'dev-access-token';
@@ -67,4 +69,21 @@ export async function createTestApp(options: {
       rmSync(dir, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * A LINE mock and a test app talking to it, started before the enclosing suite (file or
+ * `describe`) and closed after it. Read `env.app` / `env.mock` inside tests and hooks.
+ */
+export function useAppAndMock(): { readonly app: TestApp; readonly mock: LineMock } {
+  const env = {} as { app: TestApp; mock: LineMock };
+  beforeAll(async () => {
+    env.mock = await startLineMock();
+    env.app = await createTestApp({ lineApiBaseUrl: env.mock.url });
+  });
+  afterAll(async () => {
+    await env.app?.dispose();
+    await env.mock?.close();
+  });
+  return env;
 }

@@ -4,12 +4,11 @@
  * Buddhist-era in Thai and Gregorian elsewhere; answers render in every language within limits.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { formatDate, formatPeriod } from '../../src/format.ts';
 import { LANGUAGES, SPOKEN } from '../../src/i18n.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
+import { useAppAndMock } from '../helpers/app.ts';
 
 const root = new URL('../../locales/', import.meta.url);
 const FILES = readdirSync(new URL('th/', root)).filter(
@@ -75,16 +74,7 @@ describe('dates', () => {
 });
 
 describe('answers in every language', () => {
-  let mock: LineMock;
-  let app: TestApp;
-  beforeAll(async () => {
-    mock = await startLineMock();
-    app = await createTestApp({ lineApiBaseUrl: mock.url });
-  });
-  afterAll(async () => {
-    await app.dispose();
-    await mock.close();
-  });
+  const env = useAppAndMock();
 
   it('renders the main general answers within LINE limits in th, en, my, km and lo', async () => {
     const postbacks = [
@@ -98,16 +88,16 @@ describe('answers in every language', () => {
     ];
     for (const lang of LANGUAGES) {
       const userId = demoUserId(`lang-${lang}`);
-      mock.setProfile(userId, { displayName: lang, language: lang });
-      await app.post([events.follow({ userId })]);
-      await app.settle();
+      env.mock.setProfile(userId, { displayName: lang, language: lang });
+      await env.app.post([events.follow({ userId })]);
+      await env.app.settle();
       for (const data of postbacks) {
-        const before = mock.replies().length;
-        await app.post([events.postback({ userId }, data)]);
-        await app.settle();
-        expect(mock.replies().length, `${lang} ${data}`).toBe(before + 1);
+        const before = env.mock.replies().length;
+        await env.app.post([events.postback({ userId }, data)]);
+        await env.app.settle();
+        expect(env.mock.replies().length, `${lang} ${data}`).toBe(before + 1);
       }
     }
-    expect(mock.violations).toEqual([]);
+    expect(env.mock.violations).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * The rich-menu definition against LINE's rules (SPEC §4), and every area against the app: each
  * tile's postback reaches a real intent handler and gets a reply; a tab switch gets none.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { parsePostback } from '../../src/dispatcher.ts';
 import { intentHandlers } from '../../src/handlers/index.ts';
@@ -15,8 +15,7 @@ import {
   type RichMenuRequest,
 } from '../../src/line/limits.ts';
 import { buildAllMenus, MENU_KEYS, TAB_ACTION } from '../../src/richmenu/definition.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
+import { useAppAndMock } from '../helpers/app.ts';
 
 const menus = buildAllMenus(createI18n());
 
@@ -126,36 +125,29 @@ describe('rich menu definition', () => {
 });
 
 describe('rich menu postbacks through the app', () => {
-  let mock: LineMock;
-  let app: TestApp;
-  beforeAll(async () => {
-    mock = await startLineMock();
-    app = await createTestApp({ lineApiBaseUrl: mock.url });
-  });
-  afterAll(async () => {
-    await app.dispose();
-    await mock.close();
-  });
+  const env = useAppAndMock();
 
   const thai = menus.filter((m) => m.lang === 'th');
   const tiles = thai.flatMap((m) => m.tiles);
   it.each(tiles.map((t) => [t.data, t]))('%s gets a reply', async (_data, tile) => {
     const userId = demoUserId(`richmenu-${tile.intent}`);
-    const before = mock.replies().length;
-    await app.post([events.postback({ userId }, tile.data)]);
-    await app.settle();
-    expect(mock.replies().length).toBe(before + 1);
-    expect(mock.violations).toEqual([]);
+    const before = env.mock.replies().length;
+    await env.app.post([events.postback({ userId }, tile.data)]);
+    await env.app.settle();
+    expect(env.mock.replies().length).toBe(before + 1);
+    expect(env.mock.violations).toEqual([]);
   });
 
   it('a tab switch postback is answered with silence', async () => {
     const userId = demoUserId('richmenu-tab');
-    const before = mock.requests.length;
-    const res = await app.post([events.postback({ userId }, `action=${TAB_ACTION}&tab=general`)]);
+    const before = env.mock.requests.length;
+    const res = await env.app.post([
+      events.postback({ userId }, `action=${TAB_ACTION}&tab=general`),
+    ]);
     expect(res.status).toBe(200);
-    await app.settle();
-    const after = mock.requests.slice(before).map((r) => r.path);
+    await env.app.settle();
+    const after = env.mock.requests.slice(before).map((r) => r.path);
     expect(after.filter((p) => p.includes('/message/'))).toEqual([]);
-    expect(mock.violations).toEqual([]);
+    expect(env.mock.violations).toEqual([]);
   });
 });

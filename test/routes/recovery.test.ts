@@ -38,6 +38,23 @@ async function boot(): Promise<TestApp> {
   return a;
 }
 
+/** The `webhook_events` row of an accepted, not yet processed event (received when sent). */
+function acceptedRow(
+  e: ReturnType<typeof events.text>,
+  extra: Partial<typeof webhookEvents.$inferInsert> = {},
+): typeof webhookEvents.$inferInsert {
+  return {
+    webhookEventId: e.webhookEventId,
+    type: e.type,
+    userId: e.source.userId,
+    replyToken: e.replyToken,
+    eventTimestamp: e.timestamp,
+    payload: JSON.stringify(e),
+    receivedAt: e.timestamp,
+    ...extra,
+  };
+}
+
 /** A process that accepted events and died before processing them. */
 async function crashAfterAccepting(
   evts: ReturnType<typeof events.text>[],
@@ -46,16 +63,7 @@ async function crashAfterAccepting(
   const first = await boot();
   await recordWebhookEvents(
     first.store,
-    evts.map((e) => ({
-      webhookEventId: e.webhookEventId,
-      type: e.type,
-      userId: e.source.userId,
-      replyToken: e.replyToken,
-      eventTimestamp: e.timestamp,
-      payload: JSON.stringify(e),
-      receivedAt: e.timestamp,
-      ...extra,
-    })),
+    evts.map((e) => acceptedRow(e, extra)),
   );
   apps.splice(apps.indexOf(first), 1);
   first.store.close();
@@ -132,22 +140,7 @@ describe('sweep while running', () => {
     );
     const fresh = events.text({ userId: demoUserId('not-yet') }, 'สวัสดี');
     // Recorded but never queued (as when processing gave up on a database busy for minutes).
-    for (const [e, receivedAt] of [
-      [old, Date.now() - 2 * 60_000],
-      [fresh, Date.now()],
-    ] as const) {
-      await recordWebhookEvents(app.store, [
-        {
-          webhookEventId: e.webhookEventId,
-          type: e.type,
-          userId: e.source.userId,
-          replyToken: e.replyToken,
-          eventTimestamp: e.timestamp,
-          payload: JSON.stringify(e),
-          receivedAt,
-        },
-      ]);
-    }
+    await recordWebhookEvents(app.store, [acceptedRow(old), acceptedRow(fresh)]);
 
     // Busy queue: the sweep leaves everything to it.
     let release!: () => void;

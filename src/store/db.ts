@@ -38,38 +38,49 @@ export function isBusyError(err: unknown): boolean {
 export interface BusyRetryOptions {
   /** Give up (rethrow the busy error) once this much time has passed. */
   readonly deadlineMs: number;
-  /** First wait; doubles up to `maxWaitMs`, with jitter. */
-  readonly firstWaitMs?: number;
-  readonly maxWaitMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
 }
 
 /**
  * Runs `fn`, and while it fails with a busy error (another connection holds the write lock),
- * waits and runs it again until `deadlineMs` has passed. The waits are timers, so the event loop
- * keeps serving other requests; the connection's own busy timeout is kept short for that reason
- * (src/store/node.ts). Any other error is thrown at once.
+ * waits (25 ms doubling to 1 s, with jitter) and runs it again until `deadlineMs` has passed.
+ * The waits are timers, so the event loop keeps serving other requests; the server's own busy
+ * timeout is kept short for that reason (src/entry/node-runtime.ts). Any other error is thrown
+ * at once.
  */
 export async function retryWhileBusy<T>(
   fn: () => Promise<T>,
   options: BusyRetryOptions,
 ): Promise<T> {
-  const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const maxWait = options.maxWaitMs ?? 1000;
-  const giveUpAt = now() + options.deadlineMs;
-  let wait = options.firstWaitMs ?? 25;
+  const giveUpAt = Date.now() + options.deadlineMs;
+  let wait = 25;
   for (;;) {
     try {
       return await fn();
     } catch (err) {
-      if (!isBusyError(err) || now() >= giveUpAt) throw err;
+      if (!isBusyError(err) || Date.now() >= giveUpAt) throw err;
       const jittered = wait / 2 + Math.random() * (wait / 2);
-      await sleep(Math.min(jittered, Math.max(0, giveUpAt - now())));
-      wait = Math.min(wait * 2, maxWait);
+      await sleep(Math.min(jittered, Math.max(0, giveUpAt - Date.now())));
+      wait = Math.min(wait * 2, 1000);
     }
   }
+}
+
+/**
+ * `build(db)` once per store, then the same value: for queries run on every event, which are
+ * built and prepared once (drizzle's building and SQLite's prepare cost more than running them).
+ */
+export function perStore<T>(build: (db: Db) => T): (store: Store) => T {
+  const built = new WeakMap<Store, T>();
+  return (store) => {
+    let value = built.get(store);
+    if (value === undefined) {
+      value = build(store.db);
+      built.set(store, value);
+    }
+    return value;
+  };
 }
 
 /** True when the database answers a trivial query (the health check). */

@@ -1,27 +1,21 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Store } from './db.ts';
+import { perStore, type Store } from './db.ts';
 import { lineUsers } from './schema.ts';
 
 export type LineUserRow = typeof lineUsers.$inferSelect;
 
 /** Read for every event: built and prepared once per store. */
-const byUserId = new WeakMap<Store, ReturnType<typeof prepareGetLineUser>>();
-function prepareGetLineUser(store: Store) {
-  return store.db
+const byUserId = perStore((db) =>
+  db
     .select()
     .from(lineUsers)
     .where(eq(lineUsers.userId, sql.placeholder('userId')))
     .limit(1)
-    .prepare();
-}
+    .prepare(),
+);
 
 export async function getLineUser(store: Store, userId: string): Promise<LineUserRow | undefined> {
-  let query = byUserId.get(store);
-  if (!query) {
-    query = prepareGetLineUser(store);
-    byUserId.set(store, query);
-  }
-  const rows = (await query.all({ userId })) as LineUserRow[];
+  const rows = (await byUserId(store).all({ userId })) as LineUserRow[];
   return rows[0];
 }
 

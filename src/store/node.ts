@@ -20,8 +20,9 @@ export interface NodeStore extends Store {
 export interface NodeStoreOptions {
   /**
    * How long a statement waits (blocking the event loop) for another connection's write lock
-   * before SQLITE_BUSY. Tools keep the default; the server passes a short one and waits on
-   * timers instead (`retryWhileBusy`), so a long lock held elsewhere does not freeze it.
+   * before SQLITE_BUSY. Tools keep the default; the server lowers it once booted
+   * (`Tuning.dbBusyTimeoutMs`) and waits on timers instead (`retryWhileBusy`), so a long lock
+   * held elsewhere does not freeze it.
    */
   busyTimeoutMs?: number;
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { type Db, retryWhileBusy, type Store } from './db.ts';
+import { type Db, perStore, retryWhileBusy, type Store } from './db.ts';
 import { type WebhookEventStatus, webhookEvents } from './schema.ts';
 
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
@@ -66,15 +66,7 @@ function hotStatements(db: Db) {
   };
 }
 
-const prepared = new WeakMap<Store, ReturnType<typeof hotStatements>>();
-function statements(store: Store): ReturnType<typeof hotStatements> {
-  let s = prepared.get(store);
-  if (!s) {
-    s = hotStatements(store.db);
-    prepared.set(store, s);
-  }
-  return s;
-}
+const statements = perStore(hotStatements);
 
 /**
  * Records events in one atomic batch; returns the ids that were new. An id already present

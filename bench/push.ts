@@ -4,7 +4,6 @@
  * unthrottled. Reports LINE calls, recipients/s, the snapshot time and the peak RSS of this
  * process (the bot: store, job runner, LINE client).
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { createNewsPushJob, runPushJobs } from '../src/news/push-jobs.ts';
 import { createNews } from '../src/store/news.ts';
 import { migrateNodeStore, openNodeStore } from '../src/store/node.ts';
 import { getJobProgress } from '../src/store/push-jobs.ts';
+import { start } from './child.ts';
 
 interface MockStats {
   calls: number;
@@ -33,13 +33,9 @@ export async function benchPush(followers: number) {
   // RSS never shrinks much: in `npm run bench` the earlier phases set this floor.
   const baselineRss = process.memoryUsage().rss;
   const dir = mkdtempSync(join(tmpdir(), 'sso-bench-push-'));
-  const child = fork(new URL('./push-mock.ts', import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T>() => new Promise<T>((resolve) => child.once('message', (m) => resolve(m as T)));
+  const { child, hello } = await start<{ url: string }>('./push-mock.ts');
+  const { url } = hello;
   try {
-    const { url } = await next<{ url: string }>();
     const path = join(dir, 'push.sqlite');
     const store = openNodeStore(path);
     migrateNodeStore(store);
@@ -115,8 +111,7 @@ export async function benchPush(followers: number) {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
     const progress = await getJobProgress(store, job.id);
-    child.send('stats');
-    const mock = await next<MockStats>();
+    const mock = await child.ask<MockStats>('stats');
     store.close();
     const sendSeconds = (elapsedMs - (snapshotMs ?? 0)) / 1000;
     return {
@@ -142,7 +137,7 @@ export async function benchPush(followers: number) {
         mock.unique === followers && mock.duplicates === 0 && mock.recipients === followers,
     };
   } finally {
-    child.send('exit');
+    await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

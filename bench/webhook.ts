@@ -11,13 +11,13 @@
  *   rate        open loop at `rate` events/s for `rateSeconds`: ack latency (HTTP response) and
  *               event-to-reply latency (POST sent → reply at the mock), personal ones apart
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bindAccount } from '../src/store/account-links.ts';
 import { migrateNodeStore, openNodeStore } from '../src/store/node.ts';
 import { seedDemoData } from '../src/store/seed.ts';
+import { type Child, start } from './child.ts';
 import {
   buildEvents,
   closedLoop,
@@ -51,59 +51,6 @@ export const WEBHOOK_TARGETS = {
   eventToReplyP99Ms: 300,
   personalP99Growth: 1.5,
 };
-
-export interface Child {
-  proc: ChildProcess;
-  ask<T>(msg: string): Promise<T>;
-  stop(): Promise<void>;
-}
-
-/** Forks a bench/ script under tsx; resolves with its first IPC message. */
-export async function start<T>(
-  script: string,
-  env: Record<string, string> = {},
-  profile = false,
-  extraExecArgv: string[] = [],
-): Promise<{ child: Child; hello: T }> {
-  // BENCH_PROFILE_DIR=dir: the servers under test write a V8 CPU profile there on exit.
-  const profileDir = process.env.BENCH_PROFILE_DIR;
-  const proc = fork(new URL(script, import.meta.url), [], {
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(profile && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      ...extraExecArgv,
-    ],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <R>() =>
-    new Promise<R>((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`${script} exited (${code})`));
-      proc.once('exit', onExit);
-      proc.once('message', (m) => {
-        proc.off('exit', onExit);
-        resolve(m as R);
-      });
-    });
-  const hello = await next<T>();
-  const child: Child = {
-    proc,
-    ask<R>(msg: string) {
-      const p = next<R>();
-      proc.send(msg);
-      return p;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.send('exit');
-        setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
-      }),
-  };
-  return { child, hello };
-}
 
 interface MockCollect {
   replies: [string, number][];

@@ -11,8 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Child, start } from '../../bench/child.ts';
 import { buildEvents, createPoster, type LoadEvent, openLoop, userPool } from '../../bench/load.ts';
-import { type Child, prepareDatabase, type ServerStatus, start } from '../../bench/webhook.ts';
+import { prepareDatabase, type ServerStatus } from '../../bench/webhook.ts';
 import { stableRetryKey } from '../../src/line/retry-key.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
 

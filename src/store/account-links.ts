@@ -4,7 +4,7 @@
  * https://developers.line.biz/en/docs/messaging-api/linking-accounts/
  */
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import type { Store } from './db.ts';
+import { perStore, type Store } from './db.ts';
 import {
   accountLinks,
   insuredPersons,
@@ -45,16 +45,22 @@ export async function getPersonByNationalId(
   return rows[0];
 }
 
+/** Read by every personal question: built and prepared once per store. */
+const linkedPersonQuery = perStore((db) =>
+  db
+    .select({ person: insuredPersons })
+    .from(accountLinks)
+    .innerJoin(insuredPersons, eq(insuredPersons.id, accountLinks.personId))
+    .where(eq(accountLinks.userId, sql.placeholder('userId')))
+    .limit(1)
+    .prepare(),
+);
+
 export async function getLinkedPerson(
   store: Store,
   userId: string,
 ): Promise<InsuredPersonRow | undefined> {
-  const rows = await store.db
-    .select({ person: insuredPersons })
-    .from(accountLinks)
-    .innerJoin(insuredPersons, eq(insuredPersons.id, accountLinks.personId))
-    .where(eq(accountLinks.userId, userId))
-    .limit(1);
+  const rows = (await linkedPersonQuery(store).all({ userId })) as { person: InsuredPersonRow }[];
   return rows[0]?.person;
 }
 

@@ -1,5 +1,6 @@
 /** The personal-data audit log: who (pseudonymous), whose record, what, why, when. */
-import type { Store } from './db.ts';
+import { sql } from 'drizzle-orm';
+import { perStore, type Store } from './db.ts';
 import { auditLog } from './schema.ts';
 
 export type AuditAction =
@@ -41,5 +42,19 @@ export async function writeAudit(
     purpose: string;
   },
 ): Promise<void> {
-  await store.db.insert(auditLog).values(entry);
+  await insertAudit(store).run(entry);
 }
+
+/** Written by every personal question: built and prepared once per store. */
+const insertAudit = perStore((db) =>
+  db
+    .insert(auditLog)
+    .values({
+      at: sql.placeholder('at'),
+      actor: sql.placeholder('actor'),
+      personId: sql.placeholder('personId'),
+      action: sql.placeholder('action'),
+      purpose: sql.placeholder('purpose'),
+    })
+    .prepare(),
+);

@@ -3,7 +3,7 @@
  * on the indexed (lat, lng) columns with an expanding radius until enough places lie within it,
  * then the exact haversine distance on those candidates only. The table is never read whole.
  */
-import { and, asc, between, eq } from 'drizzle-orm';
+import { and, asc, between, eq, sql } from 'drizzle-orm';
 import {
   type Box,
   boundingBox,
@@ -11,7 +11,7 @@ import {
   haversineKm,
   type LatLng,
 } from '../offices/geo.ts';
-import type { Db, Store } from './db.ts';
+import { type Db, perStore, type Store } from './db.ts';
 import { hospitals, offices } from './schema.ts';
 
 export type OfficeRow = typeof offices.$inferSelect;
@@ -39,6 +39,20 @@ export function boxQuery(db: Db, kind: PlaceKind, box: Box) {
     .where(and(between(t.lat, box.minLat, box.maxLat), between(t.lng, box.minLng, box.maxLng)));
 }
 
+/** The candidate query of each kind, built and prepared once per store (a box as parameters). */
+const boxQueries = perStore((db) => {
+  const box = {
+    minLat: sql.placeholder('minLat'),
+    maxLat: sql.placeholder('maxLat'),
+    minLng: sql.placeholder('minLng'),
+    maxLng: sql.placeholder('maxLng'),
+  } as unknown as Box;
+  return {
+    offices: boxQuery(db, 'offices', box).prepare(),
+    hospitals: boxQuery(db, 'hospitals', box).prepare(),
+  };
+});
+
 /**
  * The `limit` nearest places to `point`. A point outside Thailand is searched from the nearest
  * edge of Thailand's extent; distances are always from the point itself.
@@ -53,7 +67,7 @@ export async function nearestPlaces<K extends PlaceKind>(
   const from = clampToThailand(point);
   const shift = haversineKm(point, from);
   const search = async (radius: number) =>
-    ((await boxQuery(store.db, kind, boundingBox(from, radius))) as Row[])
+    ((await boxQueries(store)[kind].all({ ...boundingBox(from, radius) })) as Row[])
       .map((row) => ({ row, km: haversineKm(point, { lat: row.lat!, lng: row.lng! }) }))
       .sort((a, b) => a.km - b.km || a.row.id.localeCompare(b.row.id, 'en', { numeric: true }));
   let found: Found<Row>[] = [];
@@ -71,12 +85,17 @@ export async function nearestPlaces<K extends PlaceKind>(
 }
 
 /** Offices of a province, provincial office first, then branches; Bangkok areas by number. */
-export async function officesInProvince(store: Store, provinceCode: string): Promise<OfficeRow[]> {
-  const rows = await store.db
+const provinceQuery = perStore((db) =>
+  db
     .select()
     .from(offices)
-    .where(eq(offices.provinceCode, provinceCode))
-    .orderBy(asc(offices.areaNo), asc(offices.id));
+    .where(eq(offices.provinceCode, sql.placeholder('provinceCode')))
+    .orderBy(asc(offices.areaNo), asc(offices.id))
+    .prepare(),
+);
+
+export async function officesInProvince(store: Store, provinceCode: string): Promise<OfficeRow[]> {
+  const rows = (await provinceQuery(store).all({ provinceCode })) as OfficeRow[];
   const rank: Record<string, number> = {
     provincial: 0,
     bangkok_area: 1,

@@ -3,7 +3,7 @@
  * an index on it; handlers audit each read.
  */
 import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
-import type { Store } from './db.ts';
+import { perStore, type Store } from './db.ts';
 import {
   claimStatusHistory,
   contributions,
@@ -23,11 +23,11 @@ export interface ContributionTotals {
   oldAge: number;
 }
 
-export async function getContributionTotals(
-  store: Store,
-  personId: number,
-): Promise<ContributionTotals> {
-  const rows = await store.db
+const byPerson = sql.placeholder('personId');
+
+/** The reads below run on every personal question: built and prepared once per store. */
+const totalsQuery = perStore((db) =>
+  db
     .select({
       monthsPaid: sql<number>`count(distinct ${contributions.period})`,
       firstPeriod: sql<string | null>`min(${contributions.period})`,
@@ -38,7 +38,23 @@ export async function getContributionTotals(
       oldAge: sql<number>`coalesce(sum(${contributions.oldAgeAmount}), 0)`,
     })
     .from(contributions)
-    .where(and(eq(contributions.personId, personId), isNotNull(contributions.paidDate)));
+    .where(and(eq(contributions.personId, byPerson), isNotNull(contributions.paidDate)))
+    .prepare(),
+);
+
+export async function getContributionTotals(
+  store: Store,
+  personId: number,
+): Promise<ContributionTotals> {
+  const rows = (await totalsQuery(store).all({ personId })) as {
+    monthsPaid: number;
+    firstPeriod: string | null;
+    lastPaidPeriod: string | null;
+    employee: number;
+    employer: number;
+    government: number;
+    oldAge: number;
+  }[];
   const r = rows[0];
   return {
     monthsPaid: Number(r?.monthsPaid ?? 0),
@@ -60,12 +76,8 @@ export interface ContributionMonth {
 }
 
 /** The most recent months, newest first (paid or not). */
-export async function listRecentContributions(
-  store: Store,
-  personId: number,
-  limit: number,
-): Promise<ContributionMonth[]> {
-  return store.db
+const recentQuery = perStore((db) =>
+  db
     .select({
       period: contributions.period,
       payerId: contributions.payerId,
@@ -74,9 +86,18 @@ export async function listRecentContributions(
       paidDate: contributions.paidDate,
     })
     .from(contributions)
-    .where(eq(contributions.personId, personId))
+    .where(eq(contributions.personId, byPerson))
     .orderBy(desc(contributions.period))
-    .limit(limit);
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+);
+
+export async function listRecentContributions(
+  store: Store,
+  personId: number,
+  limit: number,
+): Promise<ContributionMonth[]> {
+  return (await recentQuery(store).all({ personId, limit })) as ContributionMonth[];
 }
 
 export interface HospitalRegistration {
@@ -94,11 +115,8 @@ export interface HospitalRegistration {
 }
 
 /** Current registration first, then earlier ones. */
-export async function listHospitalRegistrations(
-  store: Store,
-  personId: number,
-): Promise<HospitalRegistration[]> {
-  return store.db
+const registrationsQuery = perStore((db) =>
+  db
     .select({
       hospitalId: hospitals.id,
       nameTh: hospitals.nameTh,
@@ -114,12 +132,20 @@ export async function listHospitalRegistrations(
     })
     .from(hospitalRegistrations)
     .innerJoin(hospitals, eq(hospitals.id, hospitalRegistrations.hospitalId))
-    .where(eq(hospitalRegistrations.personId, personId))
+    .where(eq(hospitalRegistrations.personId, byPerson))
     .orderBy(
       sql`${hospitalRegistrations.validTo} is not null`,
       desc(hospitalRegistrations.validFrom),
     )
-    .limit(5);
+    .limit(5)
+    .prepare(),
+);
+
+export async function listHospitalRegistrations(
+  store: Store,
+  personId: number,
+): Promise<HospitalRegistration[]> {
+  return (await registrationsQuery(store).all({ personId })) as HospitalRegistration[];
 }
 
 export type ClaimRow = typeof unemploymentClaims.$inferSelect;
@@ -133,29 +159,42 @@ export interface ClaimDetail {
 }
 
 /** The person's latest unemployment claim with its timeline and payments, if any. */
+const claimQueries = perStore((db) => {
+  const claimId = sql.placeholder('claimId');
+  return {
+    latest: db
+      .select()
+      .from(unemploymentClaims)
+      .where(eq(unemploymentClaims.personId, byPerson))
+      .orderBy(desc(unemploymentClaims.filedDate))
+      .limit(1)
+      .prepare(),
+    history: db
+      .select()
+      .from(claimStatusHistory)
+      .where(eq(claimStatusHistory.claimId, claimId))
+      .orderBy(claimStatusHistory.at)
+      .prepare(),
+    payments: db
+      .select()
+      .from(unemploymentPayments)
+      .where(eq(unemploymentPayments.claimId, claimId))
+      .orderBy(unemploymentPayments.installment)
+      .prepare(),
+  };
+});
+
 export async function getLatestClaim(
   store: Store,
   personId: number,
 ): Promise<ClaimDetail | undefined> {
-  const claims = await store.db
-    .select()
-    .from(unemploymentClaims)
-    .where(eq(unemploymentClaims.personId, personId))
-    .orderBy(desc(unemploymentClaims.filedDate))
-    .limit(1);
+  const q = claimQueries(store);
+  const claims = (await q.latest.all({ personId })) as ClaimRow[];
   const claim = claims[0];
   if (!claim) return undefined;
   const [history, payments] = await Promise.all([
-    store.db
-      .select()
-      .from(claimStatusHistory)
-      .where(eq(claimStatusHistory.claimId, claim.id))
-      .orderBy(claimStatusHistory.at),
-    store.db
-      .select()
-      .from(unemploymentPayments)
-      .where(eq(unemploymentPayments.claimId, claim.id))
-      .orderBy(unemploymentPayments.installment),
+    q.history.all({ claimId: claim.id }) as Promise<ClaimStatusRow[]>,
+    q.payments.all({ claimId: claim.id }) as Promise<ClaimPaymentRow[]>,
   ]);
   return { claim, history, payments };
 }

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { formatDate, formatPeriod } from '../../src/format.ts';
-import { LANGUAGES, SPOKEN } from '../../src/i18n.ts';
+import { createI18n, LANGUAGES, SPOKEN } from '../../src/i18n.ts';
 import { useAppAndMock } from '../helpers/app.ts';
 
 const root = new URL('../../locales/', import.meta.url);
@@ -59,6 +59,36 @@ describe('locale files', () => {
       const intents = flatten(load(lang, 'translation.json').intent);
       for (const [k, v] of intents) expect(v.length, `${lang} intent.${k}`).toBeLessThanOrEqual(20);
     }
+  });
+});
+
+describe('translation lookups', () => {
+  it('give what i18next gives for every key, language and value (the memoised fast path)', () => {
+    const fast = createI18n();
+    const plain = createI18n({ memoise: false });
+    const values = ['๑,๒๓๔.๕๐ บาท', 0, 12.5, 'a{{b}}c', ''];
+    let compared = 0;
+    for (const lang of LANGUAGES) {
+      const keys = new Map<string, string>();
+      for (const file of FILES) for (const [k, v] of flatten(load('th', file))) keys.set(k, v);
+      for (const [key, th] of [...keys, ['no.such.key', ''] as [string, string]]) {
+        for (const value of values) {
+          const options = Object.fromEntries(placeholders(th).map((p) => [p, value]));
+          for (const [a, b] of [
+            [fast.t(lang), plain.t(lang)],
+            [fast.anyLang(lang), plain.anyLang(lang)],
+          ] as const) {
+            expect(a(key, options), `${lang} ${key}`).toBe(b(key, options));
+            expect(a(key), `${lang} ${key} without values`).toBe(b(key));
+            compared++;
+          }
+        }
+        // Options i18next interprets still reach it (a count, a missing value).
+        expect(fast.t(lang)(key, { count: 2 })).toBe(plain.t(lang)(key, { count: 2 }));
+        expect(fast.t(lang)(key, {})).toBe(plain.t(lang)(key, {}));
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 });
 

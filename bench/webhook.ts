@@ -92,12 +92,14 @@ async function phase(server: Child, mock: Child, url: string, evs: LoadEvent[], 
   const mockBefore = await mock.ask<MockCollect>('collect'); // forget anything earlier
   const before = await server.ask<ServerStatus>('status');
   const poster = createPoster(url);
+  const cpuBefore = process.cpuUsage();
   const start = wallMs();
   let lagP99Ms: number | undefined;
   let results: Awaited<ReturnType<typeof closedLoop>>;
   if ('concurrency' in load) results = await closedLoop(poster, evs, load.concurrency);
   else ({ results, lagP99Ms } = await openLoop(poster, evs, load.rate));
   const sentSeconds = (wallMs() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   poster.close();
   const accepted = results.filter((r) => r.status === 200).length;
   await waitForAnswers(mock, accepted);
@@ -149,6 +151,7 @@ async function phase(server: Child, mock: Child, url: string, evs: LoadEvent[], 
     eventToReplyPersonal: summarise(e2rPersonal),
     serverCpuMsPerEvent: round((after.cpuMs - before.cpuMs) / evs.length, 3),
     mockCpuMsPerEvent: round((seen.cpuMs - mockBefore.cpuMs) / evs.length, 3),
+    generatorCpuMsPerEvent: round((cpu.user + cpu.system) / 1000 / evs.length, 3),
   };
 }
 

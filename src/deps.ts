@@ -8,6 +8,7 @@ import type { LineClient } from './line/client.ts';
 import type { SignatureVerifier } from './line/signature.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/db.ts';
+import type { WebhookEventRow } from './store/webhook-events.ts';
 
 export interface Clock {
   now(): number;
@@ -25,6 +26,15 @@ export interface Deps {
   /** Runs work after the response: an in-process queue on Node, waitUntil on Workers. */
   readonly defer: (work: () => Promise<unknown>) => void;
   readonly tuning: Tuning;
+  /**
+   * Where a recorded event is processed when not in this thread: the Node runtime's processing
+   * threads (src/entry/process-pool.ts). Absent: `processWebhookEvent` runs here.
+   */
+  readonly processEvent?: (
+    webhookEventId: string,
+    recover: boolean,
+    claimed?: WebhookEventRow,
+  ) => Promise<void>;
 }
 
 /** Delivery timings; tests shrink them, production keeps the defaults. */

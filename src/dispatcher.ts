@@ -43,11 +43,33 @@ export const HANDLED_EVENT_TYPES = new Set([
   'accountLink',
 ]);
 
-export async function processWebhookEvent(deps: Deps, id: string, recover = false): Promise<void> {
+/** Processes a recorded event where the runtime processes them (`Deps.processEvent`). */
+export function runWebhookEvent(
+  deps: Deps,
+  id: string,
+  recover = false,
+  claimed?: WebhookEventRow,
+): Promise<void> {
+  return deps.processEvent
+    ? deps.processEvent(id, recover, claimed)
+    : processWebhookEvent(deps, id, recover, claimed);
+}
+
+/**
+ * `claimed`: the row as the webhook recorded it, already 'processing' for this process.
+ * Otherwise the event is claimed here: a pending one, or (`recover`) one a crash left behind.
+ */
+export async function processWebhookEvent(
+  deps: Deps,
+  id: string,
+  recover = false,
+  claimed?: WebhookEventRow,
+): Promise<void> {
   // A database busy with another connection's write (an import, a long job) is waited out on
   // timers: the event is answered late rather than failed or lost.
   const busy = { deadlineMs: deps.tuning.processBusyMs, sleep: deps.sleep };
-  const row = await retryWhileBusy(() => claimWebhookEvent(deps.store, id, recover), busy);
+  const row =
+    claimed ?? (await retryWhileBusy(() => claimWebhookEvent(deps.store, id, recover), busy));
   if (!row) return;
   const recovering = recover && row.attempts > 1;
   let outcome: EventOutcome;

@@ -7,10 +7,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app.ts';
 import type { Deps } from '../deps.ts';
-import { HANDLED_EVENT_TYPES, processWebhookEvent } from '../dispatcher.ts';
+import { HANDLED_EVENT_TYPES, runWebhookEvent } from '../dispatcher.ts';
 import { isWebhookBody, readEnvelope } from '../line/events.ts';
 import { isBusyError, retryWhileBusy } from '../store/db.ts';
-import { type NewWebhookEvent, recordWebhookEvents } from '../store/webhook-events.ts';
+import { recordWebhookEvents, type WebhookEventRow } from '../store/webhook-events.ts';
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 /** Events accepted while the database was busy and not yet recorded, at most (per process). */
@@ -32,9 +32,9 @@ function serialise(event: unknown): string | undefined {
 
 function holdUntilRecorded(
   deps: Deps,
-  rows: readonly NewWebhookEvent[],
+  rows: readonly WebhookEventRow[],
   record: () => Promise<string[]>,
-  toProcess: ReadonlySet<string>,
+  toProcess: ReadonlyMap<string, WebhookEventRow>,
 ): void {
   heldInMemory += rows.length;
   deps.log.warn('database busy: webhook events accepted and held until it frees', {
@@ -58,7 +58,10 @@ function holdUntilRecorded(
       heldInMemory -= rows.length;
     }
     await Promise.all(
-      fresh.filter((id) => toProcess.has(id)).map((id) => processWebhookEvent(deps, id)),
+      fresh.flatMap((id) => {
+        const row = toProcess.get(id);
+        return row ? [runWebhookEvent(deps, id, false, row)] : [];
+      }),
     );
   });
 }
@@ -86,7 +89,7 @@ export const webhookRoutes = new Hono<AppEnv>().post(
     if (body.events.length === 0) return c.json({});
 
     const now = deps.clock.now();
-    const rows: NewWebhookEvent[] = [];
+    const rows: WebhookEventRow[] = [];
     for (const raw of body.events) {
       const env = readEnvelope(raw);
       if (!env) {
@@ -102,23 +105,31 @@ export const webhookRoutes = new Hono<AppEnv>().post(
           type: env.type,
         });
       }
-      rows.push({
+      // An event to process is recorded already claimed by this process ('processing',
+      // attempt 1): it goes straight to processing with the row in hand, and a crash leaves
+      // it for recovery all the same.
+      const row: WebhookEventRow = {
         webhookEventId: env.webhookEventId,
         type: env.type,
-        userId: env.userId,
-        replyToken: env.replyToken,
+        userId: env.userId ?? null,
+        replyToken: env.replyToken ?? null,
         eventTimestamp: env.timestamp || now,
         isRedelivery: env.isRedelivery,
         payload: payload ?? '{}',
-        status: skip ? 'skipped' : unreadable ? 'failed' : 'pending',
+        status: skip ? 'skipped' : unreadable ? 'failed' : 'processing',
+        attempts: skip || unreadable ? 0 : 1,
+        replyAttemptedAt: null,
+        delivery: null,
         error: unreadable ? 'event nested too deeply to store' : null,
+        lineRequestId: null,
         receivedAt: now,
         processedAt: skip || unreadable ? now : null,
-      });
+      };
+      rows.push(row);
     }
 
-    const toProcess = new Set(
-      rows.filter((r) => r.status === 'pending').map((r) => r.webhookEventId),
+    const toProcess = new Map(
+      rows.filter((r) => r.status === 'processing').map((r) => [r.webhookEventId, r]),
     );
     const record = () => recordWebhookEvents(deps.store, rows);
     let fresh: string[];
@@ -143,7 +154,8 @@ export const webhookRoutes = new Hono<AppEnv>().post(
       return c.json({ message: 'Temporarily unavailable' }, 503);
     }
     for (const id of fresh) {
-      if (toProcess.has(id)) deps.defer(() => processWebhookEvent(deps, id));
+      const row = toProcess.get(id);
+      if (row) deps.defer(() => runWebhookEvent(deps, id, false, row));
     }
     return c.json({});
   },

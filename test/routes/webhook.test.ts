@@ -82,9 +82,11 @@ describe('POST /webhook: what is accepted', () => {
     expect(res.status).toBe(200);
     expect(pause).toHaveBeenCalledTimes(1);
     const [row] = rows();
+    // Recorded already claimed by this process: a crash now leaves it to recovery.
     expect(row).toMatchObject({
       webhookEventId: evt.webhookEventId,
-      status: 'pending',
+      status: 'processing',
+      attempts: 1,
       type: 'message',
     });
   });

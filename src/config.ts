@@ -18,6 +18,12 @@ export interface Config {
   readonly pushRatePerSecond: number;
   readonly seedDemo: boolean;
   readonly logLevel: LogLevel;
+  /**
+   * Node only: threads that process webhook events (the main thread serves HTTP and records
+   * them). `undefined` = one thread in production when the machine has two or more cores, none
+   * otherwise (everything on the main thread, as in development and tests).
+   */
+  readonly processThreads: number | undefined;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -87,6 +93,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   }
 
   const pushRatePerSecond = parsePushRate(env.PUSH_RATE_PER_SECOND);
+  const processThreads = parseProcessThreads(env.PROCESS_THREADS);
 
   return {
     nodeEnv,
@@ -101,7 +108,17 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     pushRatePerSecond,
     seedDemo: parseBool('SEED_DEMO', env.SEED_DEMO, !production),
     logLevel,
+    processThreads,
   };
+}
+
+function parseProcessThreads(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 16) {
+    throw new ConfigError('PROCESS_THREADS', `must be an integer from 0 to 16, got "${value}"`);
+  }
+  return n;
 }
 
 function parseNodeEnv(value: string | undefined): Config['nodeEnv'] {

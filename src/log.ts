@@ -65,3 +65,23 @@ export function createLogger(
     error: (m, f) => emit('error', m, f),
   };
 }
+
+/**
+ * A logger whose records another logger writes: a processing thread's (its records cross to the
+ * main thread's logger, which scrubs and writes them). Below `level` nothing is forwarded.
+ */
+export function createForwardingLogger(
+  level: LogLevel,
+  forward: (
+    lvl: Exclude<LogLevel, 'silent'>,
+    msg: string,
+    fields?: Record<string, unknown>,
+  ) => void,
+): Logger {
+  const min = ORDER[level];
+  const emit =
+    (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
+      if (ORDER[lvl] >= min) forward(lvl, msg, fields);
+    };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}

@@ -3,10 +3,12 @@
  * in-process work queue behind `defer`, and recovery of events a crash left unfinished.
  * `src/entry/node.ts` serves it; tests and the benchmark build it directly.
  */
+
+import { availableParallelism } from 'node:os';
 import { createApp } from '../app.ts';
 import { type Config, type Env, parseConfig } from '../config.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
-import { processWebhookEvent } from '../dispatcher.ts';
+import { runWebhookEvent } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
 import { createLineClient, type LineClient } from '../line/client.ts';
 import { createSignatureVerifier } from '../line/signature.ts';
@@ -17,6 +19,7 @@ import { migrateNodeStore, type NodeStore, openNodeStore } from '../store/node.t
 import { seedDemoData } from '../store/seed.ts';
 import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
 import { createWorkQueue, type WorkQueue } from '../work-queue.ts';
+import { createProcessPool, type ProcessPool } from './process-pool.ts';
 
 export interface NodeRuntimeOptions {
   env: Env;
@@ -34,6 +37,8 @@ export interface NodeRuntime {
   readonly store: NodeStore;
   readonly app: ReturnType<typeof createApp>;
   readonly queue: WorkQueue;
+  /** The processing threads, when events are processed off the main thread. */
+  readonly pool: ProcessPool | undefined;
   /** Queues every event a previous process left pending or half-processed; returns how many. */
   recover(): Promise<number>;
   /**
@@ -67,25 +72,39 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
   // loop, so from here on a busy database is waited for on timers (retryWhileBusy).
   store.sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(tuning.dbBusyTimeoutMs))}`);
 
-  const queue = createWorkQueue(options.concurrency ?? 16, (err) =>
+  // Processing threads keep their own clock and sleep, and a runtime given its own LINE client
+  // (a test's) keeps every call in this thread.
+  const injected = options.line ?? options.clock ?? options.sleep;
+  const threads = injected ? 0 : processThreads(config);
+  if (injected && (config.processThreads ?? 0) > 0) {
+    log.warn('PROCESS_THREADS ignored: this runtime was given its own LINE client or clock');
+  }
+  const line =
+    options.line ??
+    createLineClient({
+      channelAccessToken: config.channelAccessToken,
+      apiBaseUrl: config.lineApiBaseUrl,
+    });
+  const pool: ProcessPool | undefined =
+    threads > 0
+      ? await createProcessPool({ threads, env: options.env, tuning, log, line })
+      : undefined;
+  // In flight at once: per thread as many as one thread overlaps while it waits on LINE.
+  const queue = createWorkQueue(options.concurrency ?? 16 * Math.max(1, threads), (err) =>
     log.error('deferred work failed', { error: err }),
   );
   const deps: Deps = {
     config,
     store,
     log,
-    line:
-      options.line ??
-      createLineClient({
-        channelAccessToken: config.channelAccessToken,
-        apiBaseUrl: config.lineApiBaseUrl,
-      }),
+    line,
     i18n: createI18n(),
     clock: options.clock ?? systemClock,
     sleep: options.sleep ?? realSleep,
     signature: createSignatureVerifier(config.channelSecret),
     defer: (work) => queue.push(work),
     tuning,
+    ...(pool ? { processEvent: pool.process } : {}),
   };
   const app = createApp(() => deps);
   // Build the NLU model now, not on the first user's message.
@@ -97,6 +116,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     store,
     app,
     queue,
+    pool,
     recover: () => recoverUnfinished(),
     async sweep(olderThanMs = 60_000) {
       if (queue.size > 0) return 0;
@@ -104,6 +124,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     },
     async close() {
       await queue.idle();
+      await pool?.close();
       store.close();
     },
   };
@@ -115,7 +136,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     for (;;) {
       const ids = await listUnfinishedWebhookEvents(store, 500, receivedBefore);
       if (ids.length === 0) break;
-      for (const id of ids) queue.push(() => processWebhookEvent(deps, id, true));
+      for (const id of ids) queue.push(() => runWebhookEvent(deps, id, true));
       total += ids.length;
       await queue.idle();
       if (onePass) break;
@@ -123,4 +144,12 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     if (total > 0) log.info('recovered unfinished webhook events', { count: total });
     return total;
   }
+}
+
+/** PROCESS_THREADS, else one thread in production on a machine with two or more cores. */
+function processThreads(config: Config): number {
+  // A thread opening ':memory:' would get a database of its own.
+  if (config.databasePath === ':memory:') return 0;
+  if (config.processThreads !== undefined) return config.processThreads;
+  return config.nodeEnv === 'production' && availableParallelism() >= 2 ? 1 : 0;
 }

@@ -1,0 +1,65 @@
+/**
+ * One processing thread of src/entry/process-pool.ts: its own Deps (a connection to the
+ * database the main thread migrated, i18n, the NLU model, LINE calls relayed to the main
+ * thread) and processWebhookEvent for every id it is sent.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { type Env, parseConfig } from '../config.ts';
+import { type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
+import { processWebhookEvent } from '../dispatcher.ts';
+import { createI18n } from '../i18n.ts';
+import { createSignatureVerifier } from '../line/signature.ts';
+import { createForwardingLogger } from '../log.ts';
+import { warmUp } from '../nlu/index.ts';
+import { openNodeStore } from '../store/node.ts';
+import { createLineRelay, isLineAnswer } from './line-relay.ts';
+import type { FromThread, ToThread } from './process-pool.ts';
+
+const port = parentPort;
+if (!port) throw new Error('process-thread.ts runs as a worker thread of process-pool.ts');
+const { env, tuning } = workerData as { env: Env; tuning: Tuning };
+
+const config = parseConfig(env);
+const send = (msg: FromThread) => port.postMessage(msg);
+// Records go to the main thread's logger (one stream, one scrubber, the tests' capture).
+const log = createForwardingLogger(config.logLevel, (level, msg, fields) => {
+  try {
+    send({ log: level, msg, ...(fields ? { fields } : {}) });
+  } catch {
+    send({ log: level, msg, fields: { fields: String(fields) } });
+  }
+});
+const store = openNodeStore(config.databasePath, { busyTimeoutMs: tuning.dbBusyTimeoutMs });
+const relay = createLineRelay(send);
+const deps: Deps = {
+  config,
+  store,
+  log,
+  line: relay.client,
+  i18n: createI18n(),
+  clock: systemClock,
+  sleep: realSleep,
+  signature: createSignatureVerifier(config.channelSecret),
+  // Processing defers nothing today; should it, the work runs here and is logged if it fails.
+  defer: (work) => {
+    work().catch((err: unknown) => log.error('deferred work failed', { error: String(err) }));
+  },
+  tuning,
+};
+warmUp();
+
+port.on('message', (msg: ToThread) => {
+  if (msg === 'close') {
+    store.close();
+    process.exit(0);
+  }
+  if (isLineAnswer(msg)) {
+    relay.onAnswer(msg);
+    return;
+  }
+  processWebhookEvent(deps, msg.id, msg.recover, msg.claimed).then(
+    () => send({ seq: msg.seq }),
+    (err: unknown) => send({ seq: msg.seq, error: String(err) }),
+  );
+});
+send({ ready: true });

@@ -1,18 +1,18 @@
 /**
  * The floor for bench/webhook.ts: the least a LINE bot must do per webhook, in a minimal
- * node:http server. Verify the signature (the same Web Crypto verifier as the bot), parse the
+ * node:http server. Verify the signature (the same node:crypto verifier as the bot), parse the
  * JSON, send one fixed text reply per event to the same LINE mock with fetch, answer 200.
  * No database, no NLU, no handler. Same environment and IPC as bench/webhook-server.ts.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSignatureVerifier } from '../src/line/signature.ts';
+import { createNodeSignatureVerifier } from '../src/line/signature-node.ts';
 
 const secret = process.env.LINE_CHANNEL_SECRET ?? '';
 const token = process.env.LINE_CHANNEL_ACCESS_TOKEN ?? '';
 const replyUrl = `${process.env.LINE_API_BASE_URL}/v2/bot/message/reply`;
-const verifier = createSignatureVerifier(secret);
+const verifier = createNodeSignatureVerifier(secret);
 const REPLY = 'ขอบคุณที่ติดต่อสำนักงานประกันสังคม เจ้าหน้าที่จะตอบกลับโดยเร็ว';
 let handled = 0;
 

@@ -11,7 +11,7 @@ import { DEFAULT_TUNING, type Deps, realSleep, systemClock, type Tuning } from '
 import { runWebhookEvent } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
 import { createLineClient, type LineClient } from '../line/client.ts';
-import { createSignatureVerifier } from '../line/signature.ts';
+import { createNodeSignatureVerifier } from '../line/signature-node.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { warmUp } from '../nlu/index.ts';
 import { ensureOffices } from '../offices/reference.ts';
@@ -90,7 +90,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
       ? await createProcessPool({ threads, env: options.env, tuning, log, line })
       : undefined;
   // In flight at once: per thread as many as one thread overlaps while it waits on LINE.
-  const queue = createWorkQueue(options.concurrency ?? 16 * Math.max(1, threads), (err) =>
+  const queue = createWorkQueue(options.concurrency ?? (threads > 0 ? 64 * threads : 16), (err) =>
     log.error('deferred work failed', { error: err }),
   );
   const deps: Deps = {
@@ -101,7 +101,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     i18n: createI18n(),
     clock: options.clock ?? systemClock,
     sleep: options.sleep ?? realSleep,
-    signature: createSignatureVerifier(config.channelSecret),
+    signature: createNodeSignatureVerifier(config.channelSecret),
     defer: (work) => queue.push(work),
     tuning,
     ...(pool ? { processEvent: pool.process } : {}),

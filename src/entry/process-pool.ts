@@ -55,13 +55,15 @@ const SCRIPT = new URL('./process-thread.ts', import.meta.url);
 
 /**
  * The threads load TypeScript as the main thread does, under tsx: its loader flags are passed
- * on, and nothing else (a worker refuses process-wide flags such as --expose-gc).
+ * on, and the CPU profiler's (`BENCH_PROFILE_DIR`); nothing else (a worker refuses
+ * process-wide flags such as --expose-gc).
  */
 export function threadExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (/^--(import|require|loader)=/.test(arg) && arg.includes('tsx')) out.push(arg);
+    else if (arg === '--cpu-prof' || arg.startsWith('--cpu-prof-dir=')) out.push(arg);
     else if (/^(--import|--require|--loader|-r)$/.test(arg) && argv[i + 1]?.includes('tsx')) {
       out.push(arg, argv[i + 1]!);
       i++;

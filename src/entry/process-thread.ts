@@ -8,7 +8,7 @@ import { type Env, parseConfig } from '../config.ts';
 import { type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
 import { processWebhookEvent } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
-import { createSignatureVerifier } from '../line/signature.ts';
+import { createNodeSignatureVerifier } from '../line/signature-node.ts';
 import { createForwardingLogger } from '../log.ts';
 import { warmUp } from '../nlu/index.ts';
 import { openNodeStore } from '../store/node.ts';
@@ -39,7 +39,7 @@ const deps: Deps = {
   i18n: createI18n(),
   clock: systemClock,
   sleep: realSleep,
-  signature: createSignatureVerifier(config.channelSecret),
+  signature: createNodeSignatureVerifier(config.channelSecret),
   // Processing defers nothing today; should it, the work runs here and is logged if it fails.
   defer: (work) => {
     work().catch((err: unknown) => log.error('deferred work failed', { error: String(err) }));

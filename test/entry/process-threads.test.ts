@@ -124,7 +124,7 @@ describe('processing threads', () => {
 });
 
 describe('threadExecArgv', () => {
-  it('passes on tsx loader flags only', () => {
+  it('passes on tsx loader and CPU profiler flags only', () => {
     expect(
       threadExecArgv([
         '--require',
@@ -133,12 +133,15 @@ describe('threadExecArgv', () => {
         'file:///x/node_modules/tsx/dist/loader.mjs',
         '--expose-gc',
         '--cpu-prof',
+        '--cpu-prof-dir=/tmp/p',
       ]),
     ).toEqual([
       '--require',
       '/x/node_modules/tsx/dist/preflight.cjs',
       '--import',
       'file:///x/node_modules/tsx/dist/loader.mjs',
+      '--cpu-prof',
+      '--cpu-prof-dir=/tmp/p',
     ]);
     expect(threadExecArgv(['--expose-gc'])).toEqual(['--import', 'tsx']);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSignatureVerifier } from '../../src/line/signature.ts';
+import { createNodeSignatureVerifier } from '../../src/line/signature-node.ts';
 
 // LINE's published test vector (SPEC §4).
 const BODY = '{"destination":"U8e742f61d673b39c7fff3cecb7536ef0","events":[]}';
@@ -7,7 +8,11 @@ const SECRET = '8c570fa6dd201bb328f1c1eac23a96d8';
 const SIGNATURE = 'GhRKmvmHys4Pi8DxkF4+EayaH0OqtJtaZxgTD9fMDLs=';
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-describe('webhook signature', () => {
+// Web Crypto (both runtimes) and node:crypto (the Node runtime's): one contract.
+describe.each([
+  ['Web Crypto', createSignatureVerifier],
+  ['node:crypto', createNodeSignatureVerifier],
+])('webhook signature (%s)', (_name, createSignatureVerifier) => {
   const verifier = createSignatureVerifier(SECRET);
 
   it('accepts LINE test vector', async () => {
@@ -41,5 +46,14 @@ describe('webhook signature', () => {
 
   it('refuses to be built without a secret', () => {
     expect(() => createSignatureVerifier('')).toThrow(/channelSecret/);
+  });
+
+  it('signs what the other implementation verifies', async () => {
+    const body = bytes('{"events":[{"message":{"text":"สวัสดี 👋"}}]}');
+    const other =
+      createSignatureVerifier === createNodeSignatureVerifier
+        ? createSignatureVerifier(SECRET)
+        : createNodeSignatureVerifier(SECRET);
+    expect(await other.verify(body, await verifier.sign(body))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { createApp } from '../app.ts';
 import { type Config, type Env, parseConfig } from '../config.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
-import { runWebhookEvent } from '../dispatcher.ts';
+import { processWebhookEvent, runWebhookEvent } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
 import { createLineClient, type LineClient } from '../line/client.ts';
 import { createNodeSignatureVerifier } from '../line/signature-node.ts';
@@ -87,7 +87,14 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     });
   const pool: ProcessPool | undefined =
     threads > 0
-      ? await createProcessPool({ threads, env: options.env, tuning, log, line })
+      ? await createProcessPool({
+          threads,
+          env: options.env,
+          tuning,
+          log,
+          line,
+          fallback: (id, recover, claimed) => processWebhookEvent(deps, id, recover, claimed),
+        })
       : undefined;
   // In flight at once: per thread as many as one thread overlaps while it waits on LINE.
   const queue = createWorkQueue(options.concurrency ?? (threads > 0 ? 64 * threads : 16), (err) =>

@@ -32,6 +32,8 @@ export interface ProcessPoolOptions {
   log: Logger;
   /** Makes the threads' LINE calls. */
   line: LineClient;
+  /** Processes an event on the main thread while no thread is running (one is restarting). */
+  fallback: (id: string, recover: boolean, claimed?: WebhookEventRow) => Promise<void>;
 }
 
 /** Main thread → processing thread. */
@@ -49,6 +51,7 @@ export type FromThread =
 interface Thread {
   worker: Worker;
   pending: Map<number, () => void>;
+  alive: boolean;
 }
 
 const SCRIPT = new URL('./process-thread.ts', import.meta.url);
@@ -84,7 +87,7 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
         execArgv: threadExecArgv(),
         workerData: { env: { ...options.env }, tuning: options.tuning },
       });
-      const thread: Thread = { worker, pending: new Map() };
+      const thread: Thread = { worker, pending: new Map(), alive: true };
       let ready = false;
       worker.on('message', (msg: FromThread) => {
         if (isLineCall(msg)) {
@@ -110,6 +113,7 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
       });
       worker.on('exit', (code) => {
         // Its unfinished events stay recorded in the database; the idle sweep finishes them.
+        thread.alive = false;
         const lost = thread.pending.size;
         for (const done of thread.pending.values()) done();
         thread.pending.clear();
@@ -133,12 +137,17 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
       return threads.map((t) => t.worker);
     },
     process(id, recover, claimed) {
-      let best = threads[0]!;
-      for (const t of threads) if (t.pending.size < best.pending.size) best = t;
+      let best: Thread | undefined;
+      for (const t of threads) {
+        if (t.alive && (!best || t.pending.size < best.pending.size)) best = t;
+      }
+      // Every thread is being replaced: this thread answers meanwhile.
+      if (!best) return options.fallback(id, recover, claimed);
+      const thread = best;
       const n = ++seq;
       return new Promise<void>((resolve) => {
-        best.pending.set(n, resolve);
-        best.worker.postMessage({ seq: n, id, recover, claimed } satisfies ToThread);
+        thread.pending.set(n, resolve);
+        thread.worker.postMessage({ seq: n, id, recover, claimed } satisfies ToThread);
       });
     },
     async close() {

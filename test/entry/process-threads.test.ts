@@ -104,22 +104,30 @@ describe('processing threads', () => {
 
     const dying = app.pool!.workers[0]!;
     await dying.terminate();
+    await waitUntil(() =>
+      app.logs.some((l) => l.msg === 'processing thread exited; starting another'),
+    );
     await app.settle(); // its events are given up here (still 'processing' in the database)
     release();
+    // While no thread runs (the replacement is still starting), the main thread answers.
+    expect(app.pool!.workers[0]).toBe(dying);
+    const during = events.text({ userId: demoUserId('thread-gap') }, 'สวัสดีครับ');
+    await app.post([during]);
+    await app.settle();
+    expect(replyTokens()).toEqual([during.replyToken]);
     await waitUntil(() => app.pool!.workers[0] !== dying);
-    expect(app.logs.some((l) => l.msg === 'processing thread exited; starting another')).toBe(true);
     const status = statuses();
     for (const e of evts) expect(status[e.webhookEventId]).toBe('processing/');
-    expect(mock.replies()).toHaveLength(0);
 
     // The new thread serves new events, and the sweep finishes the three.
     const after = events.text({ userId: demoUserId('thread-after') }, 'สวัสดีครับ');
     await app.post([after]);
     await app.settle();
     expect(await app.sweep(0)).toBe(3);
-    expect(replyTokens().sort()).toEqual([...evts, after].map((e) => e.replyToken).sort());
+    const all = [...evts, during, after];
+    expect(replyTokens().sort()).toEqual(all.map((e) => e.replyToken).sort());
     const done = statuses();
-    for (const e of [...evts, after]) expect(done[e.webhookEventId]).toBe('done/reply');
+    for (const e of all) expect(done[e.webhookEventId]).toBe('done/reply');
   });
 });
 

@@ -41,6 +41,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL/);
     expect(() => parseConfig({ SEED_DEMO: 'maybe' })).toThrow(/^SEED_DEMO/);
     expect(() => parseConfig({ ADMIN_TOKEN: 'short' })).toThrow(/^ADMIN_TOKEN/);
+    expect(() => parseConfig({ PROCESS_THREADS: 'many' })).toThrow(/^PROCESS_THREADS/);
+    expect(() => parseConfig({ PROCESS_THREADS: '17' })).toThrow(/^PROCESS_THREADS/);
+  });
+
+  it('leaves the processing threads to the runtime unless PROCESS_THREADS says', () => {
+    expect(parseConfig({}).processThreads).toBeUndefined();
+    expect(parseConfig({ PROCESS_THREADS: '0' }).processThreads).toBe(0);
+    expect(parseConfig({ PROCESS_THREADS: '2' }).processThreads).toBe(2);
   });
 
   it('keeps only the origin of base URLs', () => {

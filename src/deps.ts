@@ -27,14 +27,14 @@ export interface Deps {
   readonly defer: (work: () => Promise<unknown>) => void;
   readonly tuning: Tuning;
   /**
-   * Where a recorded event is processed when not in this thread: the Node runtime's processing
-   * threads (src/entry/process-pool.ts). Absent: `processWebhookEvent` runs here.
+   * Where webhook events are recorded and processed when not in this thread: the Node
+   * runtime's processing threads (src/entry/process-pool.ts). Absent: `recordWebhookEvents`
+   * and `processWebhookEvent` run here.
    */
-  readonly processEvent?: (
-    webhookEventId: string,
-    recover: boolean,
-    claimed?: WebhookEventRow,
-  ) => Promise<void>;
+  readonly events?: {
+    record(rows: readonly WebhookEventRow[]): Promise<string[]>;
+    process(webhookEventId: string, recover: boolean, claimed?: WebhookEventRow): Promise<void>;
+  };
 }
 
 /** Delivery timings; tests shrink them, production keeps the defaults. */

@@ -43,15 +43,15 @@ export const HANDLED_EVENT_TYPES = new Set([
   'accountLink',
 ]);
 
-/** Processes a recorded event where the runtime processes them (`Deps.processEvent`). */
+/** Processes a recorded event where the runtime processes them (`Deps.events`). */
 export function runWebhookEvent(
   deps: Deps,
   id: string,
   recover = false,
   claimed?: WebhookEventRow,
 ): Promise<void> {
-  return deps.processEvent
-    ? deps.processEvent(id, recover, claimed)
+  return deps.events
+    ? deps.events.process(id, recover, claimed)
     : processWebhookEvent(deps, id, recover, claimed);
 }
 

@@ -17,7 +17,7 @@ import { warmUp } from '../nlu/index.ts';
 import { ensureOffices } from '../offices/reference.ts';
 import { migrateNodeStore, type NodeStore, openNodeStore } from '../store/node.ts';
 import { seedDemoData } from '../store/seed.ts';
-import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
+import { listUnfinishedWebhookEvents, recordWebhookEvents } from '../store/webhook-events.ts';
 import { createWorkQueue, type WorkQueue } from '../work-queue.ts';
 import { createProcessPool, type ProcessPool } from './process-pool.ts';
 
@@ -93,7 +93,10 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
           tuning,
           log,
           line,
-          fallback: (id, recover, claimed) => processWebhookEvent(deps, id, recover, claimed),
+          fallback: {
+            record: (rows) => recordWebhookEvents(store, rows),
+            process: (id, recover, claimed) => processWebhookEvent(deps, id, recover, claimed),
+          },
         })
       : undefined;
   // In flight at once: per thread as many as one thread overlaps while it waits on LINE.
@@ -111,7 +114,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     signature: createNodeSignatureVerifier(config.channelSecret),
     defer: (work) => queue.push(work),
     tuning,
-    ...(pool ? { processEvent: pool.process } : {}),
+    ...(pool ? { events: pool } : {}),
   };
   const app = createApp(() => deps);
   // Build the NLU model now, not on the first user's message.

@@ -1,11 +1,13 @@
 /**
- * Webhook processing on worker threads (Node). The main thread serves HTTP and records each
- * event before its 200, as always; the processing after the response (claim, NLU, handler,
- * building the answer, outcome) runs on `threads` worker threads, each with its own connection
- * to the same WAL database, so a two-core machine answers with both cores. Their LINE calls
- * come back to this thread's client (src/entry/line-relay.ts), which balances the two. The database stays the source
- * of truth: a thread that dies leaves its events pending or processing there, where the
- * idle sweep finishes them, and it is replaced.
+ * Webhook events on worker threads (Node). The main thread serves HTTP: it verifies and parses
+ * a webhook, hands the events to a thread to record, and answers 200 once they are recorded.
+ * The thread then processes them (NLU, handler, the answer, the outcome) with its own
+ * connection to the same WAL database, so a two-core machine answers with both cores and the
+ * hot writes come from one connection (a write on another connection empties this one's page
+ * cache). The threads' LINE calls come back to the main thread's client
+ * (src/entry/line-relay.ts), which balances the two. The database stays the source of truth:
+ * a thread that dies leaves its events recorded there, where the idle sweep finishes them, and
+ * it is replaced; until then the main thread records and processes.
  */
 import { Worker } from 'node:worker_threads';
 import type { Env } from '../config.ts';
@@ -19,6 +21,8 @@ export interface ProcessPool {
   readonly threads: number;
   /** The running threads (tests stop one to see it replaced). */
   readonly workers: readonly Worker[];
+  /** Records webhook events on a thread; resolves with the ids that were new. */
+  record(rows: readonly WebhookEventRow[]): Promise<string[]>;
   /** Processes one recorded event on the least busy thread; resolves when it is finished. */
   process(id: string, recover: boolean, claimed?: WebhookEventRow): Promise<void>;
   /** Stops the threads (after the caller has let queued work finish). */
@@ -32,25 +36,36 @@ export interface ProcessPoolOptions {
   log: Logger;
   /** Makes the threads' LINE calls. */
   line: LineClient;
-  /** Processes an event on the main thread while no thread is running (one is restarting). */
-  fallback: (id: string, recover: boolean, claimed?: WebhookEventRow) => Promise<void>;
+  /** The main thread's own way, used while no thread is running (one is restarting). */
+  fallback: {
+    record(rows: readonly WebhookEventRow[]): Promise<string[]>;
+    process(id: string, recover: boolean, claimed?: WebhookEventRow): Promise<void>;
+  };
 }
 
 /** Main thread → processing thread. */
 export type ToThread =
+  | { seq: number; record: readonly WebhookEventRow[] }
   | { seq: number; id: string; recover: boolean; claimed?: WebhookEventRow }
   | LineAnswer
   | 'close';
 /** Processing thread → main thread. */
 export type FromThread =
   | { ready: true }
-  | { seq: number; error?: string }
+  | { seq: number; ids?: string[]; error?: string; code?: string }
   | { log: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   | LineCall;
 
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  /** A recording is refused when its thread dies (the webhook then answers non-2xx). */
+  record: boolean;
+}
+
 interface Thread {
   worker: Worker;
-  pending: Map<number, () => void>;
+  pending: Map<number, Pending>;
   alive: boolean;
 }
 
@@ -104,18 +119,31 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
           resolve();
           return;
         }
-        if (msg.error) log.error('deferred work failed', { error: msg.error, thread: index });
-        thread.pending.get(msg.seq)?.();
+        const pending = thread.pending.get(msg.seq);
         thread.pending.delete(msg.seq);
+        if (!pending) return;
+        if (pending.record) {
+          // A busy database keeps its code, so the webhook waits it out as on the main thread.
+          if (msg.error !== undefined) pending.reject(threadError(msg.error, msg.code));
+          else pending.resolve(msg.ids ?? []);
+          return;
+        }
+        if (msg.error !== undefined) {
+          log.error('deferred work failed', { error: msg.error, thread: index });
+        }
+        pending.resolve(undefined);
       });
       worker.on('error', (err) => {
         log.error('processing thread failed', { error: String(err), thread: index });
       });
       worker.on('exit', (code) => {
-        // Its unfinished events stay recorded in the database; the idle sweep finishes them.
+        // Its events stay recorded in the database ('processing'); the idle sweep finishes them.
         thread.alive = false;
         const lost = thread.pending.size;
-        for (const done of thread.pending.values()) done();
+        for (const p of thread.pending.values()) {
+          if (p.record) p.reject(new Error('processing thread exited before recording'));
+          else p.resolve(undefined);
+        }
         thread.pending.clear();
         if (!ready) {
           reject(new Error(`processing thread ${index} exited (${code}) before it was ready`));
@@ -131,24 +159,37 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
 
   await Promise.all(Array.from({ length: options.threads }, (_, i) => spawn(i)));
 
+  const leastBusy = (): Thread | undefined => {
+    let best: Thread | undefined;
+    for (const t of threads) {
+      if (t.alive && (!best || t.pending.size < best.pending.size)) best = t;
+    }
+    return best;
+  };
+  const send = <T>(thread: Thread, msg: ToThread & { seq: number }, record: boolean) =>
+    new Promise<T>((resolve, reject) => {
+      thread.pending.set(msg.seq, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        record,
+      });
+      thread.worker.postMessage(msg);
+    });
+
   return {
     threads: options.threads,
     get workers() {
       return threads.map((t) => t.worker);
     },
+    record(rows) {
+      const thread = leastBusy();
+      if (!thread) return options.fallback.record(rows);
+      return send<string[]>(thread, { seq: ++seq, record: rows }, true);
+    },
     process(id, recover, claimed) {
-      let best: Thread | undefined;
-      for (const t of threads) {
-        if (t.alive && (!best || t.pending.size < best.pending.size)) best = t;
-      }
-      // Every thread is being replaced: this thread answers meanwhile.
-      if (!best) return options.fallback(id, recover, claimed);
-      const thread = best;
-      const n = ++seq;
-      return new Promise<void>((resolve) => {
-        thread.pending.set(n, resolve);
-        thread.worker.postMessage({ seq: n, id, recover, claimed } satisfies ToThread);
-      });
+      const thread = leastBusy();
+      if (!thread) return options.fallback.process(id, recover, claimed);
+      return send<void>(thread, { seq: ++seq, id, recover, claimed }, false);
     },
     async close() {
       closing = true;
@@ -164,4 +205,9 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
       );
     },
   };
+}
+
+/** An error from a thread, with the SQLite code that `isBusyError` looks at. */
+function threadError(message: string, code: string | undefined): Error {
+  return Object.assign(new Error(message), code ? { code } : {});
 }

@@ -1,7 +1,7 @@
 /**
  * One processing thread of src/entry/process-pool.ts: its own Deps (a connection to the
  * database the main thread migrated, i18n, the NLU model, LINE calls relayed to the main
- * thread) and processWebhookEvent for every id it is sent.
+ * thread); records the webhook events it is sent and processes the ids it is sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Env, parseConfig } from '../config.ts';
@@ -12,6 +12,7 @@ import { createNodeSignatureVerifier } from '../line/signature-node.ts';
 import { createForwardingLogger } from '../log.ts';
 import { warmUp } from '../nlu/index.ts';
 import { openNodeStore } from '../store/node.ts';
+import { recordWebhookEvents } from '../store/webhook-events.ts';
 import { createLineRelay, isLineAnswer } from './line-relay.ts';
 import type { FromThread, ToThread } from './process-pool.ts';
 
@@ -55,6 +56,16 @@ port.on('message', (msg: ToThread) => {
   }
   if (isLineAnswer(msg)) {
     relay.onAnswer(msg);
+    return;
+  }
+  if ('record' in msg) {
+    recordWebhookEvents(store, msg.record).then(
+      (ids) => send({ seq: msg.seq, ids }),
+      (err: unknown) => {
+        const code = (err as { code?: unknown }).code;
+        send({ seq: msg.seq, error: String(err), ...(typeof code === 'string' ? { code } : {}) });
+      },
+    );
     return;
   }
   processWebhookEvent(deps, msg.id, msg.recover, msg.claimed).then(

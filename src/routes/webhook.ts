@@ -131,7 +131,8 @@ export const webhookRoutes = new Hono<AppEnv>().post(
     const toProcess = new Map(
       rows.filter((r) => r.status === 'processing').map((r) => [r.webhookEventId, r]),
     );
-    const record = () => recordWebhookEvents(deps.store, rows);
+    const record = () =>
+      deps.events ? deps.events.record(rows) : recordWebhookEvents(deps.store, rows);
     let fresh: string[];
     try {
       fresh = await retryWhileBusy(record, {

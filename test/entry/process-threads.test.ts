@@ -3,6 +3,7 @@
  * thread. The same guarantees as in-process: every event answered once, LINE's errors handled
  * as LINE's errors, and a thread that dies is replaced while its events are finished later.
  */
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { threadExecArgv } from '../../src/entry/process-pool.ts';
@@ -37,7 +38,7 @@ const replyTokens = () => mock.replies().map((r) => (r.body as { replyToken: str
 describe('processing threads', () => {
   it('process events off the main thread and answer each once', async () => {
     expect(app.pool?.threads).toBe(1);
-    expect(app.deps.processEvent).toBeTypeOf('function');
+    expect(app.deps.events).toBe(app.pool);
     // First contacts (profile lookups) and personal questions from unlinked users (link
     // tokens): every LINE call the handlers make crosses the relay.
     const evts = [
@@ -84,6 +85,28 @@ describe('processing threads', () => {
     const status = statuses();
     expect(status[retried.webhookEventId]).toBe('done/reply');
     expect(status[gone.webhookEventId]).toBe('done/push');
+  });
+
+  it('record on the thread, and a database locked elsewhere is waited out as on the main thread', async () => {
+    const other = new Database(app.config.databasePath, { timeout: 5000 });
+    other.exec('BEGIN IMMEDIATE');
+    const evt = events.text({ userId: demoUserId('thread-locked') }, 'สวัสดีครับ');
+    try {
+      const started = Date.now();
+      // The thread's insert reports SQLITE_BUSY; the webhook retries for 0.75 s, then holds
+      // the event in memory and answers 200 well within LINE's 2 s.
+      expect((await app.post([evt])).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(app.logs.some((l) => String(l.msg).startsWith('database busy'))).toBe(true);
+      expect(statuses()[evt.webhookEventId]).toBeUndefined();
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    await mock.waitFor((m) => m.replies().length === 1, 5000);
+    await app.settle();
+    expect(replyTokens()).toEqual([evt.replyToken]);
+    expect(statuses()[evt.webhookEventId]).toBe('done/reply');
   });
 
   it('replace a thread that dies; the sweep finishes the events it held, once', async () => {

@@ -3,7 +3,8 @@
  * src/entry/node.ts) in its own process, so that its peak RSS is its own. Configured by the
  * environment the parent passes (NODE_ENV=production, DATABASE_PATH, LINE_API_BASE_URL...).
  * IPC: sends {port}; answers 'status' (webhook_events by status and delivery, queue size,
- * VmHWM/VmRSS from /proc/self/status, CPU time), 'memory' (heap after a GC) and 'exit'.
+ * VmHWM/VmRSS from /proc/self/status, CPU time), 'memory' (heap after a GC, the main thread's
+ * and each processing thread's) and 'exit'.
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -36,11 +37,14 @@ process.on('message', (msg) => {
     // After a full GC when the process runs with --expose-gc (the soak test forks it so).
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
-    process.send?.({
-      gc: gc !== undefined,
-      heapUsedMb: Math.round((process.memoryUsage().heapUsed / 1048576) * 10) / 10,
-      ...procMemory(),
-    });
+    void (runtime.pool?.heapUsedMb() ?? Promise.resolve([])).then((threadHeapUsedMb) =>
+      process.send?.({
+        gc: gc !== undefined,
+        heapUsedMb: Math.round((process.memoryUsage().heapUsed / 1048576) * 10) / 10,
+        threadHeapUsedMb,
+        ...procMemory(),
+      }),
+    );
   } else if (msg === 'exit') {
     server.close(() => {
       void runtime.close().then(() => process.exit(0));

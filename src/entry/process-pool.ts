@@ -25,6 +25,8 @@ export interface ProcessPool {
   record(rows: readonly WebhookEventRow[]): Promise<string[]>;
   /** Processes one recorded event on the least busy thread; resolves when it is finished. */
   process(id: string, recover: boolean, claimed?: WebhookEventRow): Promise<void>;
+  /** Each thread's used heap in MB, after a full GC (diagnostics: the soak test, the bench). */
+  heapUsedMb(): Promise<number[]>;
   /** Stops the threads (after the caller has let queued work finish). */
   close(): Promise<void>;
 }
@@ -47,20 +49,22 @@ export interface ProcessPoolOptions {
 export type ToThread =
   | { seq: number; record: readonly WebhookEventRow[] }
   | { seq: number; id: string; recover: boolean; claimed?: WebhookEventRow }
+  | { seq: number; heap: true }
   | LineAnswer
   | 'close';
 /** Processing thread → main thread. */
 export type FromThread =
   | { ready: true }
-  | { seq: number; ids?: string[]; error?: string; code?: string }
+  | { seq: number; ids?: string[]; heapUsedMb?: number; error?: string; code?: string }
   | { log: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   | LineCall;
 
 interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
-  /** A recording is refused when its thread dies (the webhook then answers non-2xx). */
-  record: boolean;
+  /** What was asked: a recording is refused when its thread dies (the webhook then answers
+   *  non-2xx); a processing is given up (the sweep finishes it). */
+  kind: 'record' | 'process' | 'heap';
 }
 
 interface Thread {
@@ -122,10 +126,14 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
         const pending = thread.pending.get(msg.seq);
         thread.pending.delete(msg.seq);
         if (!pending) return;
-        if (pending.record) {
+        if (pending.kind === 'record') {
           // A busy database keeps its code, so the webhook waits it out as on the main thread.
           if (msg.error !== undefined) pending.reject(threadError(msg.error, msg.code));
           else pending.resolve(msg.ids ?? []);
+          return;
+        }
+        if (pending.kind === 'heap') {
+          pending.resolve(msg.heapUsedMb ?? Number.NaN);
           return;
         }
         if (msg.error !== undefined) {
@@ -141,8 +149,8 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
         thread.alive = false;
         const lost = thread.pending.size;
         for (const p of thread.pending.values()) {
-          if (p.record) p.reject(new Error('processing thread exited before recording'));
-          else p.resolve(undefined);
+          if (p.kind === 'record') p.reject(new Error('processing thread exited before recording'));
+          else p.resolve(p.kind === 'heap' ? Number.NaN : undefined);
         }
         thread.pending.clear();
         if (!ready) {
@@ -166,13 +174,9 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
     }
     return best;
   };
-  const send = <T>(thread: Thread, msg: ToThread & { seq: number }, record: boolean) =>
+  const send = <T>(thread: Thread, msg: ToThread & { seq: number }, kind: Pending['kind']) =>
     new Promise<T>((resolve, reject) => {
-      thread.pending.set(msg.seq, {
-        resolve: resolve as (v: unknown) => void,
-        reject,
-        record,
-      });
+      thread.pending.set(msg.seq, { resolve: resolve as (v: unknown) => void, reject, kind });
       thread.worker.postMessage(msg);
     });
 
@@ -184,12 +188,19 @@ export async function createProcessPool(options: ProcessPoolOptions): Promise<Pr
     record(rows) {
       const thread = leastBusy();
       if (!thread) return options.fallback.record(rows);
-      return send<string[]>(thread, { seq: ++seq, record: rows }, true);
+      return send<string[]>(thread, { seq: ++seq, record: rows }, 'record');
     },
     process(id, recover, claimed) {
       const thread = leastBusy();
       if (!thread) return options.fallback.process(id, recover, claimed);
-      return send<void>(thread, { seq: ++seq, id, recover, claimed }, false);
+      return send<void>(thread, { seq: ++seq, id, recover, claimed }, 'process');
+    },
+    heapUsedMb() {
+      return Promise.all(
+        threads
+          .filter((t) => t.alive)
+          .map((t) => send<number>(t, { seq: ++seq, heap: true }, 'heap')),
+      );
     },
     async close() {
       closing = true;

@@ -3,6 +3,8 @@
  * database the main thread migrated, i18n, the NLU model, LINE calls relayed to the main
  * thread); records the webhook events it is sent and processes the ids it is sent.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Env, parseConfig } from '../config.ts';
 import { type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
@@ -58,6 +60,12 @@ port.on('message', (msg: ToThread) => {
     relay.onAnswer(msg);
     return;
   }
+  if ('heap' in msg) {
+    fullGc();
+    const heapUsedMb = Math.round((process.memoryUsage().heapUsed / 1048576) * 10) / 10;
+    send({ seq: msg.seq, heapUsedMb });
+    return;
+  }
   if ('record' in msg) {
     recordWebhookEvents(store, msg.record).then(
       (ids) => send({ seq: msg.seq, ids }),
@@ -74,3 +82,14 @@ port.on('message', (msg: ToThread) => {
   );
 });
 send({ ready: true });
+
+/** A full GC for a heap figure (a worker cannot be started with --expose-gc; a new context can
+ *  have `gc` once the flag is set). */
+function fullGc(): void {
+  try {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  } catch {
+    // the figure is then taken without a collection
+  }
+}

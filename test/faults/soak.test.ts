@@ -25,6 +25,8 @@ const SECRET = 'soak-channel-secret';
 interface Memory {
   gc: boolean;
   heapUsedMb: number;
+  /** Each processing thread's (src/entry/process-pool.ts), after a full GC. */
+  threadHeapUsedMb: number[];
   rssMb: number;
   peakRssMb: number;
 }
@@ -146,6 +148,7 @@ describe(`soak: ${RATE} events/s for ${SECONDS} s against the real server`, () =
         duplicates,
         rows: status.events,
         heapMb: { before: baseline.heapUsedMb, after: after.heapUsedMb, gc: after.gc },
+        threadHeapMb: { before: baseline.threadHeapUsedMb, after: after.threadHeapUsedMb },
         rssMb: { before: baseline.rssMb, after: after.rssMb, peak: after.peakRssMb },
       };
       console.log(`soak ${SECONDS} s: ${JSON.stringify(summary)}`);
@@ -169,6 +172,12 @@ describe(`soak: ${RATE} events/s for ${SECONDS} s against the real server`, () =
         Math.max(50, baseline.heapUsedMb * 0.5),
       );
       expect(after.rssMb).toBeLessThan(baseline.rssMb * 1.5 + 50);
+      // The same for the processing thread the production settings start (2+ cores).
+      expect(after.threadHeapUsedMb).toHaveLength(baseline.threadHeapUsedMb.length);
+      after.threadHeapUsedMb.forEach((mb, i) => {
+        const before = baseline.threadHeapUsedMb[i]!;
+        expect(mb - before).toBeLessThan(Math.max(50, before * 0.5));
+      });
     },
     (SECONDS + 40) * 1000,
   );

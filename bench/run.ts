@@ -105,7 +105,7 @@ const yes = (ok: boolean) => (ok ? 'met' : 'MISSED');
 const wf = webhook.floor;
 rows.push([
   'webhook floor',
-  `${wf.throughput.eventsPerSecond.toLocaleString('en-US')} events/s (${webhook.load.concurrency} in flight)`,
+  `${wf.throughput.eventsPerSecond.toLocaleString('en-US')} events/s (${webhook.load.concurrency} in flight; best of ${webhook.floorRuns.map((n) => n.toLocaleString('en-US')).join(' and ')})`,
   `@500/s: ack p99 ${wf.rate.ack.p99Ms} ms, event→reply p99 ${wf.rate.eventToReply.p99Ms} ms; peak RSS ${wf.peakRssMb} MB`,
 ]);
 for (const [n, b] of Object.entries(webhook.bot)) {

@@ -3,7 +3,6 @@
  * in-process work queue behind `defer`, and recovery of events a crash left unfinished.
  * `src/entry/node.ts` serves it; tests and the benchmark build it directly.
  */
-
 import { availableParallelism } from 'node:os';
 import { createApp } from '../app.ts';
 import { type Config, type Env, parseConfig } from '../config.ts';
@@ -39,7 +38,10 @@ export interface NodeRuntime {
   readonly queue: WorkQueue;
   /** The processing threads, when events are processed off the main thread. */
   readonly pool: ProcessPool | undefined;
-  /** Queues every event a previous process left pending or half-processed; returns how many. */
+  /**
+   * Queues every event a previous process left pending or half-processed (received before this
+   * runtime started: later ones are this process's own, already on their way); returns how many.
+   */
   recover(): Promise<number>;
   /**
    * While the queue is idle (nothing in flight here), finishes events still unfinished after
@@ -52,6 +54,7 @@ export interface NodeRuntime {
 }
 
 export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<NodeRuntime> {
+  const startedAt = (options.clock ?? systemClock).now();
   const warnings: string[] = [];
   const config = parseConfig(options.env, { warn: (m) => warnings.push(m) });
   const log = options.log ?? createLogger(config.logLevel);
@@ -127,7 +130,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     app,
     queue,
     pool,
-    recover: () => recoverUnfinished(),
+    recover: () => recoverUnfinished(startedAt),
     async sweep(olderThanMs = 60_000) {
       if (queue.size > 0) return 0;
       return recoverUnfinished(deps.clock.now() - olderThanMs, true);

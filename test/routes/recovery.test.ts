@@ -70,6 +70,24 @@ async function crashAfterAccepting(
 }
 
 describe('recovery at start-up', () => {
+  it('leaves events received after the start to the process that accepted them', async () => {
+    const old = events.text({ userId: demoUserId('before') }, 'สวัสดี');
+    await crashAfterAccepting([old]);
+    const second = await boot();
+    // Accepted by this process (already claimed, on its way to a reply) while recovery runs.
+    const mine = events.text({ userId: demoUserId('after') }, 'สวัสดี');
+    await recordWebhookEvents(second.store, [
+      acceptedRow(mine, { status: 'processing', attempts: 1, receivedAt: Date.now() + 1 }),
+    ]);
+    expect(await second.recover()).toBe(1);
+    const rows = second.store.syncDb.select().from(webhookEvents).all();
+    const status = Object.fromEntries(rows.map((r) => [r.webhookEventId, r.status]));
+    expect(status).toEqual({ [old.webhookEventId]: 'done', [mine.webhookEventId]: 'processing' });
+    expect(mock.replies().map((r) => (r.body as { replyToken: string }).replyToken)).toEqual([
+      old.replyToken,
+    ]);
+  });
+
   it('replies to events whose token may still be valid', async () => {
     const e = events.text({ userId: demoUserId('a') }, 'สวัสดี');
     await crashAfterAccepting([e]);

@@ -46,15 +46,7 @@ export async function getContributionTotals(
   store: Store,
   personId: number,
 ): Promise<ContributionTotals> {
-  const rows = (await totalsQuery(store).all({ personId })) as {
-    monthsPaid: number;
-    firstPeriod: string | null;
-    lastPaidPeriod: string | null;
-    employee: number;
-    employer: number;
-    government: number;
-    oldAge: number;
-  }[];
+  const rows = (await totalsQuery(store).all({ personId })) as ContributionTotals[];
   const r = rows[0];
   return {
     monthsPaid: Number(r?.monthsPaid ?? 0),

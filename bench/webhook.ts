@@ -9,8 +9,9 @@
  *   warm-up     every user once (first contact: profile lookup, JIT), not measured
  *   throughput  `throughputEvents` events, `concurrency` POSTs in flight; events/s = replies
  *               received at the mock per second, from the first POST to the last reply
- *   rate        open loop at `rate` events/s for `rateSeconds`: ack latency (HTTP response) and
- *               event-to-reply latency (POST sent → reply at the mock), personal ones apart
+ *   rate        open loop at `rate` events/s for `rateSeconds`, twice (`rate`, `rateAgain`):
+ *               ack latency (HTTP response) and event-to-reply latency (POST sent → reply at
+ *               the mock), personal ones apart
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,10 +189,20 @@ async function measure(
     seed: seed + 2,
   });
   const rate = await phase(server, mock, url, steady, { rate: options.rate });
+  // The open loop once more with other events: a p99 from one 10 s run swings with this
+  // machine's noise; the targets take the worse run, the growth the better of each size's.
+  const steadyAgain = await buildEvents({
+    secret: SECRET,
+    pool,
+    count: Math.round(options.rate * options.rateSeconds),
+    seed: seed + 3,
+  });
+  const rateAgain = await phase(server, mock, url, steadyAgain, { rate: options.rate });
   const status = await server.ask<ServerStatus>('status');
   return {
     throughput,
     rate,
+    rateAgain,
     peakRssMb: status.peakRssMb,
     rssMb: status.rssMb,
     rows: status.events,
@@ -285,17 +296,21 @@ export async function benchWebhook(options: WebhookBenchOptions) {
       large.throughput.eventsPerSecond / floor.throughput.eventsPerSecond,
       2,
     );
-    const personalP99Growth = round(
-      large.rate.eventToReplyPersonal.p99Ms / small.rate.eventToReplyPersonal.p99Ms,
-      2,
-    );
+    type Measured = (typeof bot)[number];
+    const bestPersonalP99 = (b: Measured) =>
+      Math.min(b.rate.eventToReplyPersonal.p99Ms, b.rateAgain.eventToReplyPersonal.p99Ms);
+    const personalP99Growth = round(bestPersonalP99(large) / bestPersonalP99(small), 2);
     const all = Object.values(bot);
-    const phases: PhaseResult[] = all.flatMap((b) => [b.throughput, b.rate]);
+    const phases: PhaseResult[] = all.flatMap((b) => [b.throughput, b.rate, b.rateAgain]);
     const meets = {
       ratioToFloor: ratioToFloor >= WEBHOOK_TARGETS.ratioToFloor,
-      ackP99: all.every((b) => b.rate.ack.p99Ms < WEBHOOK_TARGETS.ackP99Ms),
+      ackP99: all.every(
+        (b) => Math.max(b.rate.ack.p99Ms, b.rateAgain.ack.p99Ms) < WEBHOOK_TARGETS.ackP99Ms,
+      ),
       eventToReplyP99: all.every(
-        (b) => b.rate.eventToReply.p99Ms < WEBHOOK_TARGETS.eventToReplyP99Ms,
+        (b) =>
+          Math.max(b.rate.eventToReply.p99Ms, b.rateAgain.eventToReply.p99Ms) <
+          WEBHOOK_TARGETS.eventToReplyP99Ms,
       ),
       personalP99Growth: personalP99Growth <= WEBHOOK_TARGETS.personalP99Growth,
       exactlyOnce: phases.every(

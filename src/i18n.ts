@@ -175,8 +175,13 @@ function lookup(bundle: Record<string, unknown>, key: string): unknown {
 }
 
 function parseTemplate(value: unknown): Template | null {
-  // i18next features beyond plain placeholders: nesting, formats, unescaped, plural keys.
-  if (typeof value !== 'string' || value.includes('$t(') || /\{\{\s*-|,\s*[^}]*\}\}/.test(value))
+  // i18next features beyond plain placeholders: nesting `$t(…)`, unescaped `{{- x}}`, formats
+  // `{{x, number}}` (plurals never get here: `count` always goes to i18next).
+  if (
+    typeof value !== 'string' ||
+    value.includes('$t(') ||
+    /\{\{\s*-|\{\{[^}]*,[^}]*\}\}/.test(value)
+  )
     return null;
   const parts = value.split(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/);
   // An unmatched brace pair would be left for i18next to interpret.

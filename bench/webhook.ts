@@ -182,22 +182,23 @@ async function measure(
     seed: seed + 1,
   });
   const throughput = await phase(server, mock, url, burst, { concurrency: options.concurrency });
-  const steady = await buildEvents({
-    secret: SECRET,
-    pool,
-    count: Math.round(options.rate * options.rateSeconds),
-    seed: seed + 2,
-  });
-  const rate = await phase(server, mock, url, steady, { rate: options.rate });
+  const openLoopRun = async (runSeed: number) =>
+    phase(
+      server,
+      mock,
+      url,
+      await buildEvents({
+        secret: SECRET,
+        pool,
+        count: Math.round(options.rate * options.rateSeconds),
+        seed: runSeed,
+      }),
+      { rate: options.rate },
+    );
+  const rate = await openLoopRun(seed + 2);
   // The open loop once more with other events: a p99 from one 10 s run swings with this
   // machine's noise; the targets take the worse run, the growth the better of each size's.
-  const steadyAgain = await buildEvents({
-    secret: SECRET,
-    pool,
-    count: Math.round(options.rate * options.rateSeconds),
-    seed: seed + 3,
-  });
-  const rateAgain = await phase(server, mock, url, steadyAgain, { rate: options.rate });
+  const rateAgain = await openLoopRun(seed + 3);
   const status = await server.ask<ServerStatus>('status');
   return {
     throughput,

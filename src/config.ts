@@ -19,8 +19,8 @@ export interface Config {
   readonly seedDemo: boolean;
   readonly logLevel: LogLevel;
   /**
-   * Node only: threads that process webhook events (the main thread serves HTTP and records
-   * them). `undefined` = one thread in production when the machine has two or more cores, none
+   * Node only: threads that record and process webhook events (the main thread serves HTTP
+   * and makes the LINE calls). `undefined` = one thread in production when the machine has two or more cores, none
    * otherwise (everything on the main thread, as in development and tests).
    */
   readonly processThreads: number | undefined;

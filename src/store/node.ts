@@ -32,8 +32,9 @@ export function openNodeStore(path: string, options: NodeStoreOptions = {}): Nod
   const sqlite = new Database(path, { timeout: options.busyTimeoutMs ?? 1500 });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  // Reads through a memory map: with processing threads, every write on one connection empties
-  // the others' page caches, and re-reading pages by mmap instead of read() halved that cost.
+  // Reads through a memory map: with processing threads, a write on one connection empties the
+  // others' page caches, and re-reading pages by mmap instead of read() is cheaper (threaded
+  // bench at the time: 2.2 → 1.8 ms of CPU per event).
   sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('foreign_keys = ON');
   const syncDb = drizzle(sqlite, { schema });

@@ -6,8 +6,9 @@ export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type NewWebhookEvent = typeof webhookEvents.$inferInsert;
 
 /**
- * The statements every event runs (record, claim, mark, finish), built and prepared once per
- * store: drizzle's query building and SQLite's prepare were a third of the CPU an event cost.
+ * The statements every event runs (record, mark, finish; the webhook records an event already
+ * claimed), built and prepared once per store: drizzle's query building and SQLite's prepare
+ * were a third of the CPU an event cost.
  */
 function hotStatements(db: Db) {
   // In `set`, a placeholder goes in as SQL.
@@ -49,12 +50,6 @@ function hotStatements(db: Db) {
       })
       .onConflictDoNothing()
       .returning({ id: webhookEvents.webhookEventId })
-      .prepare(),
-    claimPending: db
-      .update(webhookEvents)
-      .set({ status: 'processing', attempts: sql`${webhookEvents.attempts} + 1` })
-      .where(and(byId, eq(webhookEvents.status, 'pending')))
-      .returning()
       .prepare(),
     markReplyAttempted: db
       .update(webhookEvents)
@@ -120,11 +115,7 @@ export async function claimWebhookEvent(
   id: string,
   recover = false,
 ): Promise<WebhookEventRow | undefined> {
-  if (!recover) {
-    const rows = (await statements(store).claimPending.all({ id })) as WebhookEventRow[];
-    return rows[0];
-  }
-  const statuses: WebhookEventStatus[] = ['pending', 'processing'];
+  const statuses: WebhookEventStatus[] = recover ? ['pending', 'processing'] : ['pending'];
   const rows = await store.db
     .update(webhookEvents)
     .set({ status: 'processing', attempts: sql`${webhookEvents.attempts} + 1` })

@@ -11,6 +11,13 @@
  * A `Date` argument is read as a calendar day in Thailand (UTC+7, no daylight saving), so a
  * Date at 2025-12-31T20:00Z counts as 2026-01-01. Strings must be 'YYYY-MM-DD'.
  */
+import benefitsJson from '../../data/rules/benefits.json' with { type: 'json' };
+import contributionsJson from '../../data/rules/contributions.json' with { type: 'json' };
+import medicalJson from '../../data/rules/medical.json' with { type: 'json' };
+import oldAgeUnemploymentJson from '../../data/rules/old-age-unemployment.json' with {
+  type: 'json',
+};
+import servicesJson from '../../data/rules/services.json' with { type: 'json' };
 import rulesJson from '../../data/rules/sso-rules.json' with { type: 'json' };
 
 export type Confidence = 'H' | 'M' | 'L';
@@ -27,6 +34,11 @@ export interface RuleEntry<V> {
   readonly confidence: Confidence;
   /** URLs or short citations (see docs/sso-rules.md). */
   readonly source: readonly string[];
+  /**
+   * What a citizen is shown as the source: ids of `sources.<id>` in locales/<lang>/knowledge/
+   * (a name in each language, official sources first). `source` keeps the research trail.
+   */
+  readonly cite?: readonly string[];
   readonly note?: string;
 }
 
@@ -245,6 +257,15 @@ export function validateRules(doc: unknown): string[] {
       ) {
         problems.push(`${at}: source must be a non-empty list of non-empty strings`);
       }
+      const cite = entry.cite;
+      if (
+        cite !== undefined &&
+        (!Array.isArray(cite) ||
+          cite.length === 0 ||
+          !cite.every((c) => typeof c === 'string' && /^[a-z0-9_]+$/.test(c)))
+      ) {
+        problems.push(`${at}: cite must be a non-empty list of source ids ([a-z0-9_]+)`);
+      }
       if (!isRecord(entry.value)) problems.push(`${at}: value must be an object`);
       if (isIsoDay(from)) {
         if (previous) {
@@ -261,11 +282,37 @@ export function validateRules(doc: unknown): string[] {
   return problems;
 }
 
-const loadProblems = validateRules(rulesJson);
-if (loadProblems.length > 0) {
-  throw new Error(`data/rules/sso-rules.json is invalid:\n${loadProblems.join('\n')}`);
+/**
+ * The rules files, one per domain (data/rules/*.json, all in the same format): sso-rules.json
+ * holds the rules the calculators use; the others the knowledge base's further rules. A key
+ * lives in exactly one file.
+ */
+export const RULE_FILES: Readonly<Record<string, unknown>> = {
+  'sso-rules.json': rulesJson,
+  'contributions.json': contributionsJson,
+  'medical.json': medicalJson,
+  'benefits.json': benefitsJson,
+  'old-age-unemployment.json': oldAgeUnemploymentJson,
+  'services.json': servicesJson,
+};
+
+function loadRules(): RulesFile {
+  const problems: string[] = [];
+  const merged: Record<string, unknown> = {};
+  for (const [name, doc] of Object.entries(RULE_FILES)) {
+    const own = validateRules(name === 'sso-rules.json' ? doc : { data_from: '2025-01-01', ...(doc as object) });
+    problems.push(...own.map((p) => `${name}: ${p}`));
+    const rules = isRecord(doc) && isRecord(doc.rules) ? doc.rules : {};
+    for (const [key, entries] of Object.entries(rules)) {
+      if (key in merged) problems.push(`${name}: ${key} is already defined in another file`);
+      merged[key] = entries;
+    }
+  }
+  if (problems.length > 0) throw new Error(`data/rules is invalid:\n${problems.join('\n')}`);
+  return { data_from: (rulesJson as { data_from: string }).data_from, rules: merged } as unknown as RulesFile;
 }
-const RULES = rulesJson as unknown as RulesFile;
+
+const RULES = loadRules();
 
 /** First day the data answers for; rules before it are not recorded. */
 export const RULES_DATA_FROM: string = RULES.data_from;
@@ -337,6 +384,34 @@ export function ruleOn<K extends RuleKey>(key: K, date: DateInput): RuleEntry<Ru
 /** Every version of `key`, oldest first. */
 export function ruleHistory<K extends RuleKey>(key: K): readonly RuleEntry<RuleValues[K]>[] {
   return RULES.rules[key];
+}
+
+/**
+ * Untyped access for the knowledge base, whose rules (data/rules/*.json) have many shapes: the
+ * version of `key` in force on `date`, or undefined. Calculators use the typed `ruleOn`.
+ */
+export function anyRuleOn(
+  key: string,
+  date: DateInput,
+): RuleEntry<Readonly<Record<string, unknown>>> | undefined {
+  const entries = (RULES.rules as unknown as Record<string, readonly RuleEntry<Record<string, unknown>>[]>)[
+    key
+  ];
+  if (!entries) return undefined;
+  const day = toIsoDay(date);
+  return entries.find(
+    (e) => e.effective_from <= day && (e.effective_to === undefined || day <= e.effective_to),
+  );
+}
+
+/** Every version of any rule key (oldest first); empty for an unknown key. */
+export function anyRuleHistory(key: string): readonly RuleEntry<Readonly<Record<string, unknown>>>[] {
+  return (RULES.rules as unknown as Record<string, readonly RuleEntry<Record<string, unknown>>[]>)[key] ?? [];
+}
+
+/** Every rule key in data/rules. */
+export function ruleKeys(): string[] {
+  return Object.keys(RULES.rules);
 }
 
 /** The newest version of `key` (for constants of rules that have not changed in the data). */

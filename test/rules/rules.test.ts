@@ -552,15 +552,15 @@ describe('pensionEstimate', () => {
 });
 
 describe('hospitalChangeWindow', () => {
-  it('states 1 Jan – 31 Mar (M) and keeps the 16 Dec alternative', () => {
+  it('states 16 Dec – 31 Mar (M, the recent sources) and keeps the 1 Jan alternative', () => {
     expect(hospitalChangeWindow(2026)).toEqual({
-      from: '2026-01-01',
+      from: '2025-12-16',
       to: '2026-03-31',
       confidence: 'M',
-      alternatives: [{ from: '2025-12-16', to: '2026-03-31' }],
+      alternatives: [{ from: '2026-01-01', to: '2026-03-31' }],
       source: ruleOn('hospital.change_window', '2026-01-01').source,
     });
-    expect(ruleOn('hospital.change_window', '2026-01-01').value.bot_states).toBe('jan_to_mar');
+    expect(ruleOn('hospital.change_window', '2026-01-01').value.bot_states).toBe('dec_to_mar');
     expect(() => hospitalChangeWindow(2026.5)).toThrow(RangeError);
   });
 });

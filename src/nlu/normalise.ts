@@ -4,21 +4,32 @@
  * Steps, in order:
  *  1. Unicode NFC; zero-width characters, soft hyphens and control characters removed
  *     (tabs and line breaks become spaces).
- *  2. Thai, Lao, Khmer and Myanmar digits → ASCII digits; full-width ASCII → ASCII.
- *  3. Lower-case.
- *  4. Thai typing repairs: "เเ" → "แ", tone mark typed before an upper vowel is swapped back,
- *     a combining mark typed twice or more is kept once.
- *  5. Stretched characters: any non-digit character repeated 3+ times is kept once
+ *  2. Script repairs, each only when the text has letters of that script:
+ *     - Burmese typed in Zawgyi is converted to Unicode (zawgyi.ts), and ၀ (digit zero) typed
+ *       inside a word for ဝ becomes ဝ;
+ *     - Khmer: subscript ្ដ (da) is written ្ត (ta), which looks the same; ំុ typed in the wrong
+ *       order becomes ុំ; the chat spelling ញុំ ("I") becomes ខ្ញុំ;
+ *     - Lao: ໍ+າ → ຳ, ຫ+ນ → ໜ, ຫ+ມ → ໝ, ຫ+ລ → ຫຼ (one encoding for what looks the same).
+ *  3. Thai, Lao, Khmer and Myanmar digits → ASCII digits; full-width ASCII → ASCII.
+ *  4. Lower-case.
+ *  5. Thai typing repairs: "เเ" → "แ", ํ+า → ำ, tone mark typed before an upper vowel is swapped
+ *     back, a combining mark typed twice or more is kept once.
+ *  6. Stretched characters: any non-digit character repeated 3+ times is kept once
  *     (ค่าาาา → ค่า, helloooo → hello, ???? → ?); a run of three or more 5s ("5555", Thai
  *     laughter) becomes "55" when it is not part of a longer number. Other digits are untouched.
- *  6. Spelling variants and abbreviations unified (see CANONICAL below): sections → "มาตรา 33",
- *     hospitals → "โรงพยาบาล", SSO → "ประกันสังคม", Bangkok abbreviations → "กรุงเทพ", ...
- *  7. Polite particles (ครับ ค่ะ คะ คับ ค้าบ จ้า จ้ะ นะคะ นะครับ ฮะ ...) stripped when they end a
+ *  7. Spelling variants and abbreviations unified (see CANONICAL below): sections → "มาตรา 33",
+ *     hospitals → "โรงพยาบาล", SSO → "ประกันสังคม", Bangkok abbreviations → "กรุงเทพ", the
+ *     Burmese / Khmer / Lao word for a Bangkok SSO area before its number → "area 5", ...
+ *  8. Polite particles (ครับ ค่ะ คะ คับ ค้าบ จ้า จ้ะ นะคะ นะครับ ฮะ ...) stripped when they end a
  *     phrase (end of text or before a space / punctuation), so "เจ้าหน้าที่" or "คะแนน" are safe.
- *  8. Whitespace collapsed and trimmed.
+ *  9. Whitespace collapsed and trimmed.
  */
 
+import kmPlaces from '../../locales/km/places.json' with { type: 'json' };
+import loPlaces from '../../locales/lo/places.json' with { type: 'json' };
+import myPlaces from '../../locales/my/places.json' with { type: 'json' };
 import { newTrie, trieAdd, trieScan } from './trie.ts';
+import { isZawgyi, zawgyiToUnicode } from './zawgyi.ts';
 
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad\u180e]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
@@ -47,6 +58,47 @@ function fullwidth(ch: string): string {
 }
 
 const THAI_ANY = /[\u0e00-\u0e7f]/;
+/** Lao, Myanmar or Khmer: the scripts with repairs of their own (one scan for Thai text). */
+const SEA_SCRIPT = /[\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff]/;
+const MYANMAR_ANY = /[\u1000-\u109f]/;
+const KHMER_ANY = /[\u1780-\u17ff]/;
+const LAO_ANY = /[\u0e80-\u0eff]/;
+/** ၀ (digit zero) inside a Burmese word, typed for the letter ဝ (not ဖုန်း၀၈၁…: a number). */
+const MY_ZERO_AS_WA = /(?<=[\u1000-\u103f])\u1040(?![\u1040-\u1049])|\u1040(?=[\u102b-\u103e])/g;
+const KM_SUB_DA = /\u17d2\u178a/g;
+const KM_AM_U = /\u17c6\u17bb/g;
+/** ញុំ, the chat spelling of ខ្ញុំ ("I"), when it is not already the end of ខ្ញុំ. */
+const KM_I = /(?<!\u17d2)\u1789\u17bb\u17c6/g;
+const LAO_AM = /\u0ecd\u0eb2/g;
+const LAO_HO_CLUSTER = /\u0eab([\u0e99\u0ea1\u0ea5])/g;
+const LAO_HO_LIGATURE: Readonly<Record<string, string>> = {
+  '\u0e99': '\u0edc',
+  '\u0ea1': '\u0edd',
+  '\u0ea5': '\u0eab\u0ebc',
+};
+const THAI_AM = /\u0e4d\u0e32/g;
+
+function myanmar(text: string): string {
+  const s = isZawgyi(text) ? zawgyiToUnicode(text).normalize('NFC') : text;
+  return s.includes('\u1040') ? s.replace(MY_ZERO_AS_WA, '\u101d') : s;
+}
+
+function khmer(s: string): string {
+  return s.replace(KM_SUB_DA, '\u17d2\u178f').replace(KM_AM_U, '\u17bb\u17c6').replace(KM_I, 'ខ្ញុំ');
+}
+
+function lao(s: string): string {
+  return s
+    .replace(LAO_AM, '\u0eb3')
+    .replace(LAO_HO_CLUSTER, (_, c: string) => LAO_HO_LIGATURE[c] ?? c);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const AREA_WORDS = [myPlaces, kmPlaces, loPlaces].flatMap((p) => p.area);
+const AREA_NUMBER_WORDS = [myPlaces, kmPlaces, loPlaces].flatMap((p) => p.areaNumber);
 /** Any character that INVISIBLE, CONTROL, NATIVE_DIGIT or FULLWIDTH would change. */
 const RARE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters is the point
@@ -126,6 +178,15 @@ const CANONICAL: readonly Rule[] = [
     re: /กรุงเทพ(?:มหานคร|ฯ|ๆ)?|กทม\s*\.?|(?<![a-z])bkk(?![a-z])/g,
     rep: 'กรุงเทพ',
     when: ['กรุงเทพ', 'กทม', 'bkk'],
+  },
+  // --- "area 5" in Burmese, Khmer and Lao (ဧရိယာ 5, តំបន់ទី 5, ເຂດ 5): the form entities.ts reads
+  {
+    re: new RegExp(
+      `(?:${AREA_WORDS.map(escapeRegExp).join('|')})\\s*(?:${AREA_NUMBER_WORDS.map(escapeRegExp).join('|')})?\\s*(\\d{1,2})(?!\\d)`,
+      'g',
+    ),
+    rep: ' area $1 ',
+    when: AREA_WORDS,
   },
   // --- frequent words and typos, unified so features match
   {
@@ -242,14 +303,19 @@ const PARTICLE =
 export function normalise(text: string): string {
   if (!text) return '';
   let s = text.normalize('NFC');
-  if (RARE.test(s)) {
-    s = s.replace(INVISIBLE, '').replace(CONTROL, '').replace(LINE_BREAKS, ' ');
-    s = s.replace(NATIVE_DIGIT, nativeDigit).replace(FULLWIDTH, fullwidth);
+  const rare = RARE.test(s);
+  if (rare) s = s.replace(INVISIBLE, '').replace(CONTROL, '').replace(LINE_BREAKS, ' ');
+  if (SEA_SCRIPT.test(s)) {
+    if (MYANMAR_ANY.test(s)) s = myanmar(s);
+    if (KHMER_ANY.test(s)) s = khmer(s);
+    if (LAO_ANY.test(s)) s = lao(s);
   }
+  if (rare) s = s.replace(NATIVE_DIGIT, nativeDigit).replace(FULLWIDTH, fullwidth);
   s = s.toLowerCase();
   const thai = THAI_ANY.test(s);
   if (thai) {
     if (s.includes('เเ')) s = s.replace(THAI_DOUBLE_E, 'แ');
+    if (s.includes('\u0e4d\u0e32')) s = s.replace(THAI_AM, '\u0e33');
     s = s.replace(THAI_TONE_BEFORE_VOWEL, '$2$1');
   }
   if (DOUBLED.test(s)) s = s.replace(DUP_MARK, '$1').replace(STRETCH, '$1');

@@ -1,7 +1,8 @@
 /**
  * Province recognition: all 77 provinces (DOPA 2-digit codes) from data/geo, Thai and English
- * names plus common short forms and well-known towns (โคราช, หาดใหญ่, พัทยา, ...), and Burmese
- * names for the provinces with many Myanmar workers.
+ * names plus common short forms and well-known towns (โคราช, หาดใหญ่, พัทยา, ...), and Burmese,
+ * Khmer and Lao names (locales/<lang>/places.json) for the provinces with most migrant workers.
+ * Aliases go through normalise() like the text, so Zawgyi input and Khmer ្ដ/្ត spellings match.
  *
  * Matching walks a character trie over the normalised text, skipping spaces (so "chiang mai",
  * "chiangmai", "เชียง ใหม่" all match) and keeping the longest alias at each position. Latin
@@ -10,6 +11,9 @@
  * such as จังหวัด / จ. / เมือง / ประกันสังคม, or when they are the whole text.
  */
 import points from '../../data/geo/thai-province-points.json' with { type: 'json' };
+import kmPlaces from '../../locales/km/places.json' with { type: 'json' };
+import loPlaces from '../../locales/lo/places.json' with { type: 'json' };
+import myPlaces from '../../locales/my/places.json' with { type: 'json' };
 import { normalise } from './normalise.ts';
 
 export interface Province {
@@ -101,24 +105,15 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Burmese (my) names for the provinces where many Myanmar workers live, with common spelling
- * variants (Burmese has no fixed romanisation of Thai names). Multi-syllable only: a short
- * syllable such as the one for Tak is also an everyday word, so Tak is found by Mae Sot.
+ * Names in Burmese, Khmer and Lao script (locales/<lang>/places.json): the provinces where most
+ * migrant workers live and work, with common spelling variants (none of these languages has a
+ * fixed spelling for Thai names). Names that are also everyday words are left out of the lists.
  */
-const BURMESE: Readonly<Record<string, readonly string[]>> = {
-  '10': ['ဘန်ကောက်', 'ဗန်ကောက်', 'ဘန်ကောက်မြို့'],
-  '11': ['ဆမွတ်ပရာကန်', 'ဆမွတ်ပရာကာန်', 'ပက်နမ်', 'ပါ့နမ်'],
-  '12': ['နွန်ဘူရီ', 'နွန်းဘူရီ', 'နုန်ဘူရီ', 'နွန်ဒဘူရီ'],
-  '13': ['ပထုမ်ထာနီ', 'ပထွမ်ထာနီ', 'ပသုမ်ထာနီ', 'ပထုမ်ဌာနီ', 'ရန်စစ်'],
-  '20': ['ချွန်ဘူရီ', 'ချုံဘူရီ', 'ချောင်ဘူရီ', 'ချွန်းဘူရီ', 'ပတ္တယား', 'ပတ်တာယာ', 'ဆီရာချာ'],
-  '50': ['ချင်းမိုင်', 'ချင်းမိုင်း', 'ချင်မိုင်'],
-  '63': ['မဲဆောက်', 'မဲ့ဆောက်', 'မဲဆုတ်'],
-  '74': ['မဟာချိုင်', 'မဟာချိုင်း', 'ဆမွတ်ဆာခွန်', 'ဆမွတ်ဆာကွန်', 'ဆမုဆာခွန်'],
-  '83': ['ဖူးခက်', 'ဘူးခက်', 'ဖူးကက်', 'ဖူးသက်'],
-  '84': ['ဆူရတ်ထာနီ', 'ဆူရတ်ဌာနီ', 'ဆူရက်ထာနီ', 'ဆူရတ်'],
-  '85': ['ရနောင်း', 'ရနောင်', 'ကော့သောင်းဘက်ကမ်း'],
-  '90': ['ဆောင်ခလာ', 'ဆုံခလာ', 'ဆောင်းခလာ', 'ဟတ်ယိုင်', 'ဟက်ယိုင်', 'ဟတ်ယိုင်း'],
-};
+const NATIVE: ReadonlyArray<{ provinces: Readonly<Record<string, readonly string[]>> }> = [
+  myPlaces,
+  kmPlaces,
+  loPlaces,
+];
 
 /** Aliases that belong to another province than a shorter alias they start with. */
 const OVERRIDES: Readonly<Record<string, readonly string[]>> = {
@@ -167,7 +162,11 @@ for (const p of PROVINCES) {
   addAlias(p.name_en, p.code);
 }
 for (const [code, list] of Object.entries(ALIASES)) for (const a of list) addAlias(a, code);
-for (const [code, list] of Object.entries(BURMESE)) for (const a of list) addAlias(a, code);
+for (const places of NATIVE) {
+  for (const [code, list] of Object.entries(places.provinces)) {
+    if (BY_CODE.has(code)) for (const a of list) addAlias(a, code);
+  }
+}
 for (const [code, list] of Object.entries(OVERRIDES)) for (const a of list) addAlias(a, code);
 
 function isLatinLetter(c: number): boolean {

@@ -133,6 +133,38 @@ describe('normalise', () => {
     expect(normalise('บอทไม่ช่วยอะไรเลย')).toBe('บอทไร้ประโยชน์');
   });
 
+  it('writes Khmer subscript ្ដ as ្ត and ញុំ as ខ្ញុំ', () => {
+    // the two subscripts look the same; the UI writes ចាប់ផ្ដើម, people type both
+    expect(normalise('ចាប់ផ្ដើម')).toBe(normalise('ចាប់ផ្តើម'));
+    expect(normalise('សួស្ដី')).toBe('សួស្តី');
+    expect(normalise('សេចក្ដីប្រកាស')).toBe('សេចក្តីប្រកាស');
+    expect(normalise('ញុំទៅស្រុកវិញ')).toBe('ខ្ញុំទៅស្រុកវិញ');
+    expect(normalise('ខ្ញុំទៅស្រុកវិញ')).toBe('ខ្ញុំទៅស្រុកវិញ');
+    // ំ typed before ុ
+    expect(normalise('ខ្ញំុ')).toBe('ខ្ញុំ');
+    expect(normalise('ញំុ')).toBe('ខ្ញុំ');
+  });
+
+  it('gives Lao and Thai look-alike spellings one encoding', () => {
+    expect(normalise('ບໍານານ')).toBe('ບຳນານ');
+    expect(normalise('ຫນອງຄາຍ')).toBe('ໜອງຄາຍ');
+    expect(normalise('ຫມໍ')).toBe('ໝໍ');
+    expect(normalise('ຫລາຍ')).toBe('ຫຼາຍ');
+    expect(normalise('ຫຼາຍ')).toBe('ຫຼາຍ');
+    expect(normalise('ทํางาน')).toBe('ทำงาน');
+  });
+
+  it('writes the Burmese, Khmer and Lao words for a Bangkok area before a number as "area"', () => {
+    expect(normalise('ការិយាល័យបាងកក តំបន់ 5')).toBe('ការិយាល័យបាងកក area 5');
+    expect(normalise('តំបន់ទី៥')).toBe('area 5');
+    expect(normalise('ບາງກອກ ເຂດ 3')).toBe('ບາງກອກ area 3');
+    expect(normalise('ເຂດທີ 12 ຢູ່ໃສ')).toBe('area 12 ຢູ່ໃສ');
+    expect(normalise('ဘန်ကောက် ဧရိယာ ၇ ရုံး')).toBe('ဘန်ကောက် area 7 ရုံး');
+    // without a number the word stays
+    expect(normalise('ເຂດນີ້')).toBe('ເຂດນີ້');
+    expect(normalise('ເຂດ 2024')).toBe('ເຂດ 2024');
+  });
+
   it('is deterministic and idempotent', () => {
     const samples = [
       'เงินสมทบเดือนล่าสุดเข้ายังครับ',
@@ -141,6 +173,10 @@ describe('normalise', () => {
       'Where is the SSO office in BKK??',
       'ลิ้งบัญชีไลน์ด้วยค่าาา',
       'เลขบัตร ๑-๒๓๔๕-๖๗๘๙๐-๑๒-๑',
+      'ေဆး႐ုံ ဘယ္မွာလဲ',
+      'ញុំចង់ដឹងពីប្រាក់សោធន ក្រុងទេព តំបន់ទី 3',
+      'ຫ້ອງການ ຫນອງຄາຍ ເຂດ 2',
+      'ข่อยอยากเบิ่งเงินสมทบแหน่',
     ];
     for (const s of samples) {
       const once = normalise(s);

@@ -12,6 +12,9 @@ export const INTENT_NAMES = [
   'pay_contribution',
   'talk_to_staff',
   'greeting_help',
+  'benefit_info',
+  'my_claims',
+  'notifications',
   'unknown',
 ] as const;
 export type IntentName = (typeof INTENT_NAMES)[number];

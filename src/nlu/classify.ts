@@ -9,7 +9,7 @@
  * text is known to the model, the answer is `unknown`; `alternatives` then still lists the closest
  * real intents so the bot can offer them as quick replies.
  */
-import { type Entities, extractEntitiesNormalised } from './entities.ts';
+import { type Entities, extractEntitiesNormalised, warmUpEntities } from './entities.ts';
 import { INTENTS, type Intent } from './intents.ts';
 import { detectLang, isLang, type Lang } from './lang.ts';
 import {
@@ -63,6 +63,7 @@ function getModel(): Model {
  */
 export function warmUp(): void {
   getModel();
+  warmUpEntities();
 }
 
 /** Replaces the model (tests and tuning). Pass undefined to go back to the bundled one. */

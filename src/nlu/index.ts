@@ -12,16 +12,26 @@ export {
   warmUp,
 } from './classify.ts';
 export {
+  BENEFIT_ENTITIES,
+  type BenefitEntity,
+  CAUSE_ENTITIES,
+  type CauseEntity,
   type Entities,
   extractEntities,
   extractEntitiesNormalised,
   isValidNationalId,
   maskNationalId,
   type Section,
+  TOPIC_ENTITIES,
+  type TopicEntity,
+  warmUpEntities,
 } from './entities.ts';
 export { INTENTS, type Intent, isIntent } from './intents.ts';
-export { detectLang, isLang, LANGS, type Lang } from './lang.ts';
+export { detectLang, detectReplyLang, isLang, LANGS, type Lang, type ReplyLang } from './lang.ts';
 export { DEFAULT_OPTIONS, type ModelOptions, type TrainingFile } from './model.ts';
 export { normalise } from './normalise.ts';
 export { findProvince, PROVINCES, type Province, provinceByCode } from './provinces.ts';
+export { replyLanguage, type WrittenLanguage } from './reply-language.ts';
+export { detectRomanised } from './romanised.ts';
 export { MAX_FEATURE_CHARS, tokenise, words } from './tokenise.ts';
+export { isZawgyi, zawgyiToUnicode } from './zawgyi.ts';

@@ -10,13 +10,16 @@
  * `action=unemployment_benefit&calc=estimate&wage=25000&cause=laid_off`,
  * `action=contribution_balance&calc=pension&months=240&wage=15000`) or by typed text the NLU sends
  * to contribution_balance / unemployment_benefit with a wage in it ("คำนวณเงินสมทบ 15000",
- * "ตกงานได้เท่าไหร่ เงินเดือน 25000"): see `calcRequest`.
+ * "ตกงานได้เท่าไหร่ เงินเดือน 25000", "ប្រាក់ខែ 1ម៉ឺន5ពាន់"): see `calcRequest`; the wage, months and
+ * cause come from the NLU's typed entities.
  */
+
 import { flexMessage, renderFlex } from '../flex/render.ts';
 import { templates } from '../flex/templates.ts';
 import { bangkokDate, formatBaht, formatDate, formatNumber } from '../format.ts';
+import type { Translate } from '../i18n.ts';
 import type { Message } from '../line/limits.ts';
-import { normalise } from '../nlu/index.ts';
+import type { Entities } from '../nlu/entities.ts';
 import {
   cappedWageSatang,
   PENSION_MIN_AGE,
@@ -70,35 +73,12 @@ function wholeNumber(raw: string | undefined, max: number): number | undefined {
   return n > 0 && n <= max ? n : undefined;
 }
 
-const PENSION_WORDS = /บำนาญ|บำเหน็จ|ชราภาพ|pension|old[- ]?age|lump[- ]?sum|ပင်စင်|សោធន|ບໍານານ|ບຳນານ/u;
-const CALC_WORDS = /คำนวณ|คิดเงิน|calculat|တွက်|គណនា|ຄິດໄລ່/u;
-const MONTH_UNIT = /^\s*(?:เดือน|ด\.|months?|mo\b|လ|ខែ|ເດືອນ)/u;
-const YEAR_UNIT = /^\s*(?:ปี|years?|yrs?|နှစ်|ឆ្នាំ|ປີ)/u;
-const LAID_OFF = /เลิกจ้าง|ถูกไล่ออก|laid[- ]?off|dismiss|fired|ထုတ်ပယ်|បញ្ឈប់|ເລີກຈ້າງ/u;
-const RESIGNED = /ลาออก|สิ้นสุดสัญญา|หมดสัญญา|resign|quit|contract end|နုတ်ထွက်|លាឈប់|ລາອອກ/u;
-
-/** Numbers in the text with what follows them; digits already ASCII (normalise). */
-function numbersIn(s: string): { value: number; grouped: boolean; after: string }[] {
-  const out: { value: number; grouped: boolean; after: string }[] = [];
-  for (const m of s.matchAll(/(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,])/g)) {
-    const raw = m[1]!;
-    out.push({
-      value: Number(raw.replace(/,/g, '')),
-      grouped: raw.includes(','),
-      after: s.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 12),
-    });
-  }
-  return out;
-}
-
-/** A 4-digit number that reads as a year (CE or Buddhist era), not a wage. */
-const looksLikeYear = (n: { value: number; grouped: boolean }) =>
-  !n.grouped && ((n.value >= 1950 && n.value <= 2100) || (n.value >= 2490 && n.value <= 2650));
-
 /**
  * Whether this contribution_balance / unemployment_benefit request asks for a calculation
- * rather than the person's own record: a `calc` postback parameter, or typed text with a wage
- * in it (a number of at least 1,000 that is not a year), or with a word like "calculate".
+ * rather than the person's own record: a `calc` postback parameter, or typed text in which the
+ * NLU found a wage (`entities.wage`: at least 1,000, not a year) or a "calculate" word
+ * (`entities.calc`). The text itself is never parsed here: the wage, months, cause and the
+ * pension / unemployment cues are typed entities (src/nlu/entities.ts).
  */
 export function calcRequest(match: IntentMatch): CalcRequest | undefined {
   const p = match.params ?? {};
@@ -114,34 +94,47 @@ export function calcRequest(match: IntentMatch): CalcRequest | undefined {
       ...(cause ? { cause } : {}),
     };
   }
-  if (!match.text) return undefined;
-  const s = normalise(match.text);
-  let months: number | undefined;
-  let wage: number | undefined;
-  for (const n of numbersIn(s)) {
-    if (MONTH_UNIT.test(n.after) && n.value > 0 && n.value <= MAX_MONTHS) months ??= n.value;
-    else if (YEAR_UNIT.test(n.after) && n.value > 0 && n.value <= 100) months ??= n.value * 12;
-    else if (n.value >= 1_000 && n.value <= MAX_WAGE && !looksLikeYear(n)) wage ??= n.value;
-  }
-  const asksCalc = CALC_WORDS.test(s);
-  if (wage === undefined && !asksCalc) return undefined;
-  const kind: CalcKind =
-    match.intent === 'unemployment_benefit'
-      ? 'unemployment'
-      : PENSION_WORDS.test(s) || months !== undefined
-        ? 'pension'
-        : 'contribution';
-  const cause: CalcCause | undefined = LAID_OFF.test(s)
-    ? 'laid_off'
-    : RESIGNED.test(s)
-      ? 'resigned'
-      : undefined;
+  const e = match.entities as Entities;
+  const wage = inRange(e.wage, MAX_WAGE);
+  const months = inRange(e.months, MAX_MONTHS);
+  if (wage === undefined && e.calc !== true) return undefined;
+  const pension = e.benefit === 'old_age' || e.topic === 'pension' || e.topic === 'lump_sum';
+  // "Laid off on 40,000, what do I get?": a reason for leaving work means the unemployment
+  // estimate, even when the classifier could not place the question.
+  const unemployment =
+    match.intent === 'unemployment_benefit' ||
+    (!pension &&
+      months === undefined &&
+      (e.benefit === 'unemployment' || calcCause(e.cause) !== undefined));
+  const kind: CalcKind = unemployment
+    ? 'unemployment'
+    : pension || months !== undefined
+      ? 'pension'
+      : 'contribution';
+  const cause = calcCause(e.cause);
   return {
     kind,
     ...(wage !== undefined ? { wage } : {}),
     ...(months !== undefined ? { months } : {}),
     ...(cause && kind === 'unemployment' ? { cause } : {}),
   };
+}
+
+/** A whole positive number up to `max` from an entity, else undefined. */
+function inRange(value: unknown, max: number): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max
+    ? value
+    : undefined;
+}
+
+/**
+ * The calculator's two rates: a contract that ended is paid as a resignation (the same rule);
+ * misconduct and force majeure get both estimates (no cause).
+ */
+function calcCause(cause: Entities['cause']): CalcCause | undefined {
+  if (cause === 'laid_off') return 'laid_off';
+  if (cause === 'resigned' || cause === 'contract_ended') return 'resigned';
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,20 +146,23 @@ const ACTION: Record<Exclude<CalcKind, 'menu'>, string> = {
 };
 
 const thb = formatNumber;
-/** "KPMG TH Tax News Flash 157 (…) https://…" → the citation without its URL (or its host). */
-export function shortSource(source: string): string {
-  const name = source.split(/\s+https?:\/\//)[0]!.trim();
-  if (!/^https?:\/\//.test(name)) return name;
-  try {
-    return new URL(name).hostname.replace(/^www\./, '');
-  } catch {
-    return name;
-  }
-}
-
-/** The citation shown to users: the first source with a public URL, else the first one. */
-export function citation(rule: RuleEntry<unknown>): string {
-  return shortSource(rule.source.find((s) => /https?:\/\//.test(s)) ?? rule.source[0]!);
+/**
+ * The source names shown to users for some rule versions, in the reader's language: the rules'
+ * `cite` ids (official sources first, "not confirmed" last), named in locales/<lang>/knowledge.
+ * Blogs and company notes stay in the rules' research trail (`source`) and are never shown.
+ */
+export function citedNames(
+  t: Translate,
+  rules: readonly (RuleEntry<unknown> | undefined)[],
+): string {
+  const ids: string[] = [];
+  for (const rule of rules)
+    for (const id of rule?.cite ?? ['unconfirmed']) if (!ids.includes(id)) ids.push(id);
+  const ordered = [
+    ...ids.filter((i) => i !== 'unconfirmed'),
+    ...ids.filter((i) => i === 'unconfirmed'),
+  ];
+  return ordered.map((id) => String(t(`sources.${id}`))).join('; ');
 }
 
 /**
@@ -342,7 +338,7 @@ function contributionCard(ctx: Ctx, wage: number, today: string): Message {
       subtitle: String(t('services.calc.asOf', { date: formatDate(ctx.lang, today) })),
       rows,
       list,
-      note: `${t('services.calc.governmentNote')}\n${sourceLine(ctx, [citation(rate)])}\n${t('common.estimate')}`,
+      note: `${t('services.calc.governmentNote')}\n${sourceLine(ctx, [rate])}\n${t('common.estimate')}`,
       buttons: kindChoices(ctx, 'contribution', wage),
     },
   );
@@ -407,7 +403,7 @@ function unemploymentCard(
       subtitle: String(t('services.calc.asOf', { date: formatDate(ctx.lang, today) })),
       rows,
       list,
-      note: `${sourceLine(ctx, [citation(ruleOn(`unemployment.${estimates[0]!.cause as CalcCause}`, today))])}\n${t('common.estimate')}`,
+      note: `${sourceLine(ctx, [ruleOn(`unemployment.${estimates[0]!.cause as CalcCause}`, today)])}\n${t('common.estimate')}`,
       buttons: [
         ...kindChoices(ctx, 'unemployment', wage).slice(0, 1),
         { label: String(t('intent.unemployment_benefit')), data: 'action=unemployment_benefit' },
@@ -473,7 +469,7 @@ function pensionCard(ctx: Ctx, wage: number, months: number, today: string): Mes
     subtitle: String(t('services.calc.asOf', { date: formatDate(ctx.lang, today) })),
     rows,
     list,
-    note: `${sourceLine(ctx, [citation(rule)])}\n${t('common.estimate')}`,
+    note: `${sourceLine(ctx, [rule])}\n${t('common.estimate')}`,
     buttons: kindChoices(ctx, 'pension', wage).slice(0, 2),
   });
 }
@@ -481,6 +477,6 @@ function pensionCard(ctx: Ctx, wage: number, months: number, today: string): Mes
 /** Estimates in whole baht: satang would suggest a precision they do not have. */
 const roundBaht = (satang: number) => Math.round(satang / 100) * 100;
 
-function sourceLine(ctx: Ctx, citations: string[]): string {
-  return String(ctx.t('services.source', { sources: citations.join('; ') }));
+function sourceLine(ctx: Ctx, rules: readonly RuleEntry<unknown>[]): string {
+  return String(ctx.t('services.source', { sources: citedNames(ctx.t, rules) }));
 }

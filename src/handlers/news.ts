@@ -1,39 +1,35 @@
 /**
  * The news intent: the latest announcements as a carousel (those that concern the user when we
  * know their section and province), and "หยุดรับข่าว" / "รับข่าว" (stop / start news pushes).
- * The NLU classifies all of these as `news`; the postback `sub=stop|start` or keywords in the
- * text tell them apart.
+ * The NLU classifies all of these as `news`; the postback `sub=stop|start` or the NLU's `news`
+ * entity (words from locales/<lang>/entities.json) tell them apart.
  */
 import type { messagingApi } from '@line/bot-sdk';
 import { carousel, flexMessage } from '../flex/render.ts';
 import { findLimitViolations, type Message } from '../line/limits.ts';
 import { newsBubble, newsToggle } from '../news/card.ts';
+import type { Entities } from '../nlu/entities.ts';
 import { pseudonym, writeAudit } from '../store/audit.ts';
 import { getNewsAudience, latestNewsFor, type NewsItem, setNewsOptOut } from '../store/news.ts';
 import { type Ctx, type IntentHandler, MAIN_INTENTS, quickReplies, text } from './context.ts';
 
 export const CAROUSEL_ITEMS = 12;
 
-// Stop is checked first: "หยุดรับข่าว" and "unsubscribe" contain the start words.
-const STOP =
-  /หยุด|ยกเลิก|เลิกรับ|ไม่ต้อง|ไม่อยาก|ปิดแจ้งเตือน|ปิดรับ|\bstop\b|unsubscribe|no more|turn off|opt[ -]?out|too many|ရပ်|မပို့နဲ့|ឈប់|បិទ|ຢຸດ|ຍົກເລີກ|ປິດ/i;
-const START =
-  /เปิดรับ|สมัครรับ|รับข่าว|เปิดแจ้งเตือน|กลับมาส่ง|\bstart\b|restart|resume|subscribe|turn on|alerts on|opt[ -]?in|ပြန်ပို့|စတင်|ចាប់ផ្តើម|បើក|ເລີ່ມ|ເປີດ/i;
-
-/** `stop` / `start` / undefined (show the news) for a text or postback. */
+/**
+ * `stop` / `start` / undefined (show the news) for a postback (`sub=stop|start`) or for the
+ * NLU's `news` entity of a typed text (stop wins when both are said: "หยุดรับข่าว").
+ */
 export function newsSubcommand(
-  text: string | undefined,
+  entities: Entities | Readonly<Record<string, unknown>> | undefined,
   params?: Readonly<Record<string, string>>,
 ): 'stop' | 'start' | undefined {
   if (params?.sub === 'stop' || params?.sub === 'start') return params.sub;
-  if (!text) return undefined;
-  if (STOP.test(text)) return 'stop';
-  if (START.test(text)) return 'start';
-  return undefined;
+  const news = (entities as Entities | undefined)?.news;
+  return news === 'stop' || news === 'start' ? news : undefined;
 }
 
 export const news: IntentHandler = async (ctx, match) => {
-  const sub = newsSubcommand(match.text, match.params);
+  const sub = newsSubcommand(match.entities, match.params);
   if (sub) return toggle(ctx, sub);
   return latest(ctx);
 };

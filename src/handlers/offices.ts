@@ -65,9 +65,18 @@ function intentItems(ctx: Ctx, intents: readonly string[]): QuickReplyItem[] {
   return intents.map((i) => postbackItem(str(ctx, `intent.${i}`), `action=${i}`));
 }
 
+/** Sets the last message's quick replies: at most 13, none twice (by postback data or text). */
 function withItems<M extends Message>(messages: M[], items: QuickReplyItem[]): M[] {
   const last = messages.at(-1);
-  if (last) messages[messages.length - 1] = { ...last, quickReply: { items: items.slice(0, 13) } };
+  const seen = new Set<string>();
+  const unique = items.filter((i) => {
+    const a = i.action as { data?: string; text?: string; type: string };
+    const key = `${a.type}:${a.data ?? a.text ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (last) messages[messages.length - 1] = { ...last, quickReply: { items: unique.slice(0, 13) } };
   return messages;
 }
 
@@ -380,18 +389,16 @@ export const officeLocation: IntentHandler = async (ctx, match) => {
   return askLocation(ctx, false);
 };
 
-const NEAR_WORDS = /ใกล้|แถวนี้|near|nearby|nearest|closest|around me|အနီး|နီးနီး/i;
-
 /**
- * `hospital_rights`: "network hospitals near me" needs no login (postback `near=1`, or words like
- * "near me"); otherwise the personal answer, which gains a "hospitals near me" quick reply.
+ * `hospital_rights`: "network hospitals near me" needs no login (postback `near=1`, or the NLU's
+ * `nearMe` entity: "near me", ใกล้ฉัน, အနီး, ជិតខ្ញុំ, ໃກ້ຂ້ອຍ …); otherwise the personal answer,
+ * which gains a "hospitals near me" quick reply.
  */
 export const hospitalRightsOrNear: IntentHandler = async (ctx, match) => {
   const p = match.params;
   if (p?.lat !== undefined || p?.lng !== undefined)
     return nearPoint(ctx, { lat: p?.lat, lng: p?.lng }, 'hospitals');
-  if (p?.near === '1' || (match.text !== undefined && NEAR_WORDS.test(match.text)))
-    return askLocation(ctx, true);
+  if (p?.near === '1' || match.entities.nearMe === true) return askLocation(ctx, true);
   const messages = await hospitalRights(ctx, match);
   const last = messages.at(-1);
   if (!last) return messages;

@@ -9,6 +9,7 @@ import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { newsSubcommand } from '../../src/handlers/news.ts';
 import { findLimitViolations, type Message } from '../../src/line/limits.ts';
 import { createNewsPushJob, runPushJobs } from '../../src/news/push-jobs.ts';
+import { classify, extractEntities } from '../../src/nlu/index.ts';
 import { bindAccount } from '../../src/store/account-links.ts';
 import { createNews, type NewsInput } from '../../src/store/news.ts';
 import { insuredPersons, lineUsers } from '../../src/store/schema.ts';
@@ -163,17 +164,38 @@ describe('news intent', () => {
   });
 });
 
-describe('stop / start words in every language', () => {
+describe('stop / start words in every language (the NLU news entity)', () => {
   it.each([
+    ['หยุดรับข่าว', 'stop'],
+    ['ไม่ต้องส่งข่าวมาแล้ว', 'stop'],
+    ['รับข่าว', 'start'],
+    ['เปิดรับข่าวด้วย', 'start'],
+    ['stop news', 'stop'],
+    ['Unsubscribe', 'stop'],
+    ['start news', 'start'],
+    ['subscribe to news', 'start'],
     ['သတင်း ရပ်ပါ', 'stop'],
+    ['သတင်း မပို့ပါနဲ့တော့', 'stop'],
     ['သတင်း ပြန်ပို့ပါ', 'start'],
     ['ឈប់ផ្ញើព័ត៌មាន', 'stop'],
     ['ចាប់ផ្តើមទទួលព័ត៌មាន', 'start'],
+    ['ចាប់ផ្ដើមទទួលព័ត៌មាន', 'start'],
     ['ຢຸດສົ່ງຂ່າວ', 'stop'],
+    ['ບໍ່ຮັບຂ່າວແລ້ວ', 'stop'],
     ['ເປີດຮັບຂ່າວ', 'start'],
     ['ข่าวล่าสุด', undefined],
+    ['latest news', undefined],
     ['ព័ត៌មានថ្មី', undefined],
+    ['ມີຂ່າວໃໝ່ບໍ', undefined],
   ])('%s → %s', (text, expected) => {
-    expect(newsSubcommand(text)).toBe(expected);
+    expect(newsSubcommand(extractEntities(text))).toBe(expected);
+    expect(classify(text).entities.news).toBe(expected);
+  });
+
+  it('a postback sub= wins over the text, and no entity means the news', () => {
+    expect(newsSubcommand({ news: 'stop' }, { sub: 'start' })).toBe('start');
+    expect(newsSubcommand({}, { sub: 'stop' })).toBe('stop');
+    expect(newsSubcommand({})).toBeUndefined();
+    expect(newsSubcommand(undefined)).toBeUndefined();
   });
 });

@@ -169,29 +169,51 @@ describe('a shared location', () => {
 });
 
 describe('office_location by text', () => {
+  // Answered in the language the question is written in (the user's profile is Thai); office
+  // names outside Thai are the English ones.
   it.each([
-    ['Thai', 'ประกันสังคมเชียงใหม่อยู่ไหน', 'สำนักงานประกันสังคมจังหวัดเชียงใหม่'],
-    ['Thai short form', 'สปส โคราช เปิดกี่โมง', 'สำนักงานประกันสังคมจังหวัดนครราชสีมา'],
-    ['English', 'where is the SSO office in Hat Yai?', 'สำนักงานประกันสังคมจังหวัดสงขลา'],
-    ['Burmese (Chiang Mai)', 'ချင်းမိုင် လူမှုဖူလုံရေးရုံး ဘယ်မှာလဲ', 'สำนักงานประกันสังคมจังหวัดเชียงใหม่'],
-    ['Burmese (Mae Sot)', 'မဲဆောက် လူမှုဖူလုံရေးရုံး ဘယ်မှာလဲ', 'สำนักงานประกันสังคมจังหวัดตาก'],
-    ['Burmese (Mahachai)', 'မဟာချိုင် လူမှုဖူလုံရေး ရုံး', 'สำนักงานประกันสังคมจังหวัดสมุทรสาคร'],
-  ])('%s: the province office with the precision note', async (_lang, question, office) => {
+    ['Thai', 'ประกันสังคมเชียงใหม่อยู่ไหน', 'สำนักงานประกันสังคมจังหวัดเชียงใหม่', 'ค่าประมาณ'],
+    ['Thai short form', 'สปส โคราช เปิดกี่โมง', 'สำนักงานประกันสังคมจังหวัดนครราชสีมา', 'ค่าประมาณ'],
+    [
+      'English',
+      'where is the SSO office in Hat Yai?',
+      'Songkhla Provincial Social Security Office',
+      'approximate',
+    ],
+    [
+      'Burmese (Chiang Mai)',
+      'ချင်းမိုင် လူမှုဖူလုံရေးရုံး ဘယ်မှာလဲ',
+      'Chiang Mai Provincial Social Security Office',
+      'ခန့်မှန်း',
+    ],
+    [
+      'Burmese (Mae Sot)',
+      'မဲဆောက် လူမှုဖူလုံရေးရုံး ဘယ်မှာလဲ',
+      'Tak Provincial Social Security Office',
+      'ခန့်မှန်း',
+    ],
+    [
+      'Burmese (Mahachai)',
+      'မဟာချိုင် လူမှုဖူလုံရေး ရုံး',
+      'Samut Sakhon Provincial Social Security Office',
+      'ခန့်မှန်း',
+    ],
+  ])('%s: the province office with the precision note', async (_lang, question, office, approx) => {
     const messages = await send(say(question));
     const cards = bubbles(messages);
     expect(cards[0]).toContain(office);
-    expect(cards[0]).toContain('ค่าประมาณ');
-    expect(messages.at(-1)!.text).toContain('ค่าประมาณ');
+    expect(cards[0]).toContain(approx);
+    expect(JSON.stringify(messages.slice(1))).toContain(approx);
   });
 
   it.each([
     ['ประกันสังคมพื้นที่ 5 ไปยังไง', 'สำนักงานประกันสังคมกรุงเทพมหานครพื้นที่ 5'],
-    ['SSO Bangkok area 12', 'สำนักงานประกันสังคมกรุงเทพมหานครพื้นที่ 12'],
+    ['SSO Bangkok area 12', 'Bangkok Social Security Office Area 12'],
   ])('a Bangkok area number (%s) returns that area office', async (question, office) => {
     const cards = bubbles(await send(say(question)));
     expect(cards).toHaveLength(1);
     expect(cards[0]).toContain(office);
-    expect(cards[0]).toContain('ยังไม่มีที่ตั้งจริงของสำนักงานนี้ในระบบ');
+    expect(cards[0]).toMatch(/ยังไม่มีที่ตั้งจริงของสำนักงานนี้ในระบบ|exact location is not in our data yet/);
   });
 
   it('Bangkok without an area: offers the 12 areas and the location button', async () => {
@@ -216,9 +238,13 @@ describe('office_location by text', () => {
 });
 
 describe('network hospitals near me (no login needed)', () => {
-  it('the hospital question offers "hospitals near me" next to the link prompt', async () => {
+  it('the hospital question offers "hospitals near me" next to the general answer', async () => {
     const messages = await send(say('โรงพยาบาลตามสิทธิของฉัน'));
-    expect(JSON.stringify(messages)).toContain('/link?linkToken=');
+    // Unlinked: the general rules and a "see my own figures" button, not only the link wall.
+    expect(JSON.stringify(messages)).toContain('action=link_account');
+    expect(JSON.stringify(messages)).toContain('3 เดือน');
+    const near = quickActions(messages)?.filter((a) => a.data === 'action=hospital_rights&near=1');
+    expect(near).toHaveLength(1);
     expect(quickActions(messages)?.[0]).toMatchObject({
       type: 'postback',
       data: 'action=hospital_rights&near=1',
@@ -232,6 +258,19 @@ describe('network hospitals near me (no login needed)', () => {
     const messages = await send(event);
     expect(messages[0]!.text).toContain('โรงพยาบาลในเครือข่ายประกันสังคมที่ใกล้ที่สุด');
     expect(quickActions(messages)?.[0]).toMatchObject({ type: 'location' });
+  });
+
+  it.each([
+    ['English', 'hospital near me'],
+    ['Burmese', 'ဆေးရုံ အနီးဆုံး ဘယ်မှာလဲ'],
+    ['Khmer', 'មន្ទីរពេទ្យជិតខ្ញុំ'],
+    ['Lao', 'ໂຮງໝໍໃກ້ຂ້ອຍ'],
+  ])('"near me" in %s (the NLU nearMe entity) asks for a location', async (_lang, question) => {
+    const messages = await send(say(question));
+    const body = JSON.stringify(messages);
+    expect(body).not.toContain('/link?linkToken=');
+    // the location picker (a reply in another language than the user's may add a language note)
+    expect(body).toContain('"type":"location"');
   });
 
   it('a location answers with the nearest network hospitals, marked as demo data', async () => {

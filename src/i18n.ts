@@ -28,6 +28,7 @@ import thOffices from '../locales/th/offices.json' with { type: 'json' };
 import thRichmenu from '../locales/th/richmenu.json' with { type: 'json' };
 import thServices from '../locales/th/services.json' with { type: 'json' };
 import th from '../locales/th/translation.json' with { type: 'json' };
+import { KNOWLEDGE_STRINGS } from './knowledge/strings.ts';
 
 export const LANGUAGES = ['th', 'en', 'my', 'km', 'lo'] as const;
 export type Lang = (typeof LANGUAGES)[number];
@@ -35,13 +36,25 @@ export const DEFAULT_LANG: Lang = 'th';
 
 // One namespace per language; each capability keeps its strings in its own file
 // (translation.json, offices.json, news.json), merged here at the top level.
+// The knowledge files (one per domain) share the top-level `knowledge` and `sources` keys and
+// are merged key by key.
 const bundles: Record<Lang, Record<string, unknown>> = {
-  th: { ...th, ...thOffices, ...thNews, ...thServices, ...thRichmenu },
-  en: { ...en, ...enOffices, ...enNews, ...enServices, ...enRichmenu },
-  my: { ...my, ...myOffices, ...myNews, ...myServices, ...myRichmenu },
-  km: { ...km, ...kmOffices, ...kmNews, ...kmServices, ...kmRichmenu },
-  lo: { ...lo, ...loOffices, ...loNews, ...loServices, ...loRichmenu },
+  th: withKnowledge('th', { ...th, ...thOffices, ...thNews, ...thServices, ...thRichmenu }),
+  en: withKnowledge('en', { ...en, ...enOffices, ...enNews, ...enServices, ...enRichmenu }),
+  my: withKnowledge('my', { ...my, ...myOffices, ...myNews, ...myServices, ...myRichmenu }),
+  km: withKnowledge('km', { ...km, ...kmOffices, ...kmNews, ...kmServices, ...kmRichmenu }),
+  lo: withKnowledge('lo', { ...lo, ...loOffices, ...loNews, ...loServices, ...loRichmenu }),
 };
+
+function withKnowledge(lang: Lang, bundle: Record<string, unknown>): Record<string, unknown> {
+  const knowledge: Record<string, unknown> = {};
+  const sources: Record<string, unknown> = {};
+  for (const file of KNOWLEDGE_STRINGS[lang]) {
+    Object.assign(knowledge, (file as { knowledge?: object }).knowledge);
+    Object.assign(sources, (file as { sources?: object }).sources);
+  }
+  return { ...bundle, knowledge, sources };
+}
 
 /** A language is spoken once its translation is there (a half-empty one would answer in Thai). */
 export const SPOKEN: readonly Lang[] = LANGUAGES.filter((l) => 'welcome' in bundles[l]);

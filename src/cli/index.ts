@@ -4,6 +4,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   chat: () => import('./chat.ts'),
   classify: () => import('./classify.ts'),
   import: () => import('./import.ts'),
+  knowledge: () => import('./knowledge.ts'),
   migrate: () => import('./migrate.ts'),
   news: () => import('./news.ts'),
   richmenu: () => import('./richmenu.ts'),
@@ -26,6 +27,9 @@ commands:
                       load a CSV/JSONL extract into DATABASE_PATH, all rows or none
                       (datasets: employers, hospitals, persons, contributions, registrations,
                       claims, claim-status, payments, offices; columns: docs/import-formats.md)
+  knowledge list | show <id> [--lang th] [--at YYYY-MM-DD] | docs
+                      the general answers the bot gives; one as a person reads it;
+                      regenerate docs/knowledge.md (topics, rules, sources)
   migrate             apply database migrations (DATABASE_PATH)
   news import <file…> [--section 33,39] [--province 50] [--lang th,en] [--topic T] [--draft]
                       import thaigov.go.th-style articles (same source URL → update)

@@ -1,0 +1,36 @@
+/** Helpers for topics' `facts`: read a rule in force on a day, and build typed facts. */
+import { anyRuleOn } from '../rules/index.ts';
+import type { Fact } from './types.ts';
+
+/** The value of rule `key` in force on `day`; throws when the data has none (a test catches it). */
+export function ruleValue(key: string, day: string): Readonly<Record<string, unknown>> {
+  const entry = anyRuleOn(key, day);
+  if (!entry) throw new RangeError(`knowledge: no ${key} rule in force on ${day}`);
+  return entry.value;
+}
+
+/** The effective_from of rule `key` in force on `day`. */
+export function ruleSince(key: string, day: string): string {
+  const entry = anyRuleOn(key, day);
+  if (!entry) throw new RangeError(`knowledge: no ${key} rule in force on ${day}`);
+  return entry.effective_from;
+}
+
+/** A number field of a rule value (throws on a wrong shape, so a bad edit fails the tests). */
+export function numberField(value: Readonly<Record<string, unknown>>, field: string): number {
+  const v = value[field];
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new TypeError(`knowledge: field ${field} is not a number`);
+  }
+  return v;
+}
+
+export const baht = (thb: number): Fact => ({ kind: 'baht', thb });
+export const num = (value: number): Fact => ({ kind: 'number', value });
+export const percent = (value: number): Fact => ({ kind: 'percent', value });
+export const date = (iso: string): Fact => ({ kind: 'date', iso });
+export const month = (period: string): Fact => ({ kind: 'month', period });
+export const year = (y: number): Fact => ({ kind: 'year', year: y });
+export const verbatim = (value: string): Fact => ({ kind: 'text', value });
+export const phrase = (key: string, values?: Record<string, Fact>): Fact =>
+  values ? { kind: 't', key, values } : { kind: 't', key };

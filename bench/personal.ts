@@ -82,6 +82,7 @@ export async function benchPersonal(people: number, queries = 2000) {
         lang: 'th',
         t,
         now: Date.now(),
+        isPrivate: true,
       };
     };
 

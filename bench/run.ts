@@ -75,6 +75,11 @@ const rows: [string, string, string][] = [
     `${nlu.classifyPerSecond.toLocaleString('en-US')} utt/s (p99 ${nlu.latency.p99Ms} ms)`,
     `${nlu.ratioToFloor}× keyword floor (${nlu.floorPerSecond.toLocaleString('en-US')}/s)`,
   ],
+  [
+    'NLU classify + knowledge retrieval',
+    `${nlu.knowledge.classifyAndRetrievePerSecond.toLocaleString('en-US')} questions/s (target ≥ 25,000: ${nlu.knowledge.meetsTarget ? 'met' : 'MISSED'})`,
+    `${nlu.knowledge.ratioToFloor}× keyword floor`,
+  ],
   ['NLU 5,400-char text', `p99 ${nlu.longTextLatency.p99Ms} ms`, ''],
   [
     'seed',

@@ -9,6 +9,7 @@ import { onAccountLink } from './handlers/account.ts';
 import type { Ctx, IntentMatch } from './handlers/context.ts';
 import { unsupportedMessage, welcome } from './handlers/general.ts';
 import { intentHandlers } from './handlers/index.ts';
+import { answer, withLanguageNote } from './handlers/router.ts';
 import { resolveLang } from './i18n.ts';
 import { isIntentName } from './intents.ts';
 import { LineApiError } from './line/client.ts';
@@ -118,19 +119,28 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
     });
   }
   const lang = resolveLang(deps.i18n, user);
-  const ctx: Ctx = { deps, event, userId, user, lang, t: deps.i18n.t(lang), now };
+  const isPrivate = event.source?.type === 'user';
+  const ctx: Ctx = { deps, event, userId, user, lang, t: deps.i18n.t(lang), now, isPrivate };
 
   if (event.type === 'follow') return welcome(ctx);
   if (isAccountLinkEvent(event)) return onAccountLink(ctx, event);
   if (isTextMessageEvent(event)) {
     const match = understand(event.message.text, lang);
-    return intentHandlers[match.intent](ctx, match);
+    // Answer in the language the text is written in (a confident detection only), unless the
+    // user picked a language in chat: that choice wins. The text's language is not stored: the
+    // chosen or profile language still governs pushes and the rich menu.
+    const chosen = deps.i18n.spoken(user?.chosenLanguage);
+    const textLang = !chosen && match.textLang ? deps.i18n.spoken(match.textLang) : undefined;
+    if (textLang && textLang !== lang) {
+      const inTextLang: Ctx = { ...ctx, lang: textLang, t: deps.i18n.t(textLang) };
+      return withLanguageNote(inTextLang, await answer(inTextLang, match));
+    }
+    return answer(ctx, match);
   }
   if (isPostbackEvent(event)) {
     // A rich-menu tab switch (richmenuswitch): LINE already shows the other tab; say nothing.
     if (isRichMenuTabPostback(event.postback.data)) return [];
-    const match = parsePostback(event.postback.data);
-    return intentHandlers[match.intent](ctx, match);
+    return answer(ctx, parsePostback(event.postback.data));
   }
   if (isMessageEvent(event)) {
     if (event.message.type === 'location') {

@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../config.ts';
 import { startPushWorker } from '../news/push-jobs.ts';
+import { RETENTION_EVERY_MS, runRetention } from '../retention.ts';
 import { createNodeRuntime } from './node-runtime.ts';
 
 async function main(): Promise<void> {
@@ -28,12 +29,17 @@ async function main(): Promise<void> {
     runtime.sweep().catch((err: unknown) => deps.log.error('sweep failed', { error: err }));
   }, 60_000);
   sweeper.unref();
+  // Retention: unanswered questions older than 90 days go (hourly, and once at start).
+  void runRetention(deps);
+  const pruner = setInterval(() => void runRetention(deps), RETENTION_EVERY_MS);
+  pruner.unref();
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     clearInterval(sweeper);
+    clearInterval(pruner);
     deps.log.info('shutting down', { signal });
     server.close(() => {
       void pushWorker

@@ -13,6 +13,7 @@ import { createSignatureVerifier, type SignatureVerifier } from '../line/signatu
 import { createLogger } from '../log.ts';
 import { runPushJobs } from '../news/push-jobs.ts';
 import { warmUp } from '../nlu/index.ts';
+import { runRetention } from '../retention.ts';
 import { openD1Store } from '../store/d1.ts';
 import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
 
@@ -80,9 +81,11 @@ export const PUSH_CRON_BUDGET_MS = 25_000;
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller: ScheduledController, env: WorkerBindings, ctx: ExecutionContext) {
+  async scheduled(controller: ScheduledController, env: WorkerBindings, ctx: ExecutionContext) {
     const deps = workerDeps(env, (p) => ctx.waitUntil(p));
     ctx.waitUntil(recoverStaleEvents(deps));
+    // Retention once an hour (the cron runs every minute).
+    if (new Date(controller.scheduledTime).getUTCMinutes() === 0) ctx.waitUntil(runRetention(deps));
     ctx.waitUntil(
       runPushJobs(deps, { deadlineMs: PUSH_CRON_BUDGET_MS }).catch((err: unknown) =>
         deps.log.error('push job runner failed', { error: err }),

@@ -15,6 +15,8 @@ export interface Ctx {
   readonly lang: Lang;
   readonly t: Translate;
   readonly now: number;
+  /** A 1:1 chat with the bot (`source.type` user): personal data and linking only here. */
+  readonly isPrivate: boolean;
 }
 
 /** What the understanding step found (or a postback said). */
@@ -25,6 +27,10 @@ export interface IntentMatch {
   /** Closest other intents, best first (for "did you mean" quick replies). */
   readonly alternatives: readonly IntentName[];
   readonly text?: string;
+  /** The language the text is written in, when detected with confidence (the reply's language). */
+  readonly textLang?: Lang;
+  /** Romanised Burmese, Khmer or Lao: answered with the language picker. */
+  readonly romanised?: Lang;
   /** Extra postback parameters (`action=<intent>&key=value`). */
   readonly params?: Readonly<Record<string, string>>;
 }

@@ -3,7 +3,7 @@ import { flexMessage, renderFlex } from '../flex/render.ts';
 import { templates } from '../flex/templates.ts';
 import type { IntentName } from '../intents.ts';
 import type { Message } from '../line/limits.ts';
-import { calcMenuChoice, calcRequest, calculator } from './calculator.ts';
+import { calcMenuChoice } from './calculator.ts';
 import {
   type Ctx,
   choiceQuickReplies,
@@ -15,9 +15,7 @@ import {
 } from './context.ts';
 
 /** The help menu; `action=greeting_help&calc=…` opens the calculator instead. */
-export const greetingHelp: IntentHandler = async (ctx, match) => {
-  const calc = calcRequest(match);
-  if (calc) return calculator(ctx, calc);
+export const greetingHelp: IntentHandler = async (ctx) => {
   const bubble = renderFlex(templates.helpMenu, {}, ctx.t);
   return withQuickReplies(
     [flexMessage(String(ctx.t('help.alt')), bubble)],

@@ -3,6 +3,7 @@ import type { IntentName } from '../intents.ts';
 import { linkAccount, unlinkAccount } from './account.ts';
 import type { IntentHandler } from './context.ts';
 import { greetingHelp, unknownIntent } from './general.ts';
+import { benefitInfo, myClaims, notifications } from './knowledge.ts';
 import { contributionBalance, unemploymentBenefit } from './my-data.ts';
 import { news } from './news.ts';
 import { hospitalRightsOrNear, officeLocation } from './offices.ts';
@@ -21,5 +22,8 @@ export const intentHandlers: Record<IntentName, IntentHandler> = {
   pay_contribution: payContribution,
   talk_to_staff: talkToStaff,
   greeting_help: greetingHelp,
+  benefit_info: benefitInfo,
+  my_claims: myClaims,
+  notifications,
   unknown: unknownIntent,
 };

@@ -12,9 +12,11 @@ import type { Message } from '../line/limits.ts';
 import { maskNationalId } from '../nlu/index.ts';
 import {
   cappedWageSatang,
+  HOTLINE,
   hospitalChangeWindow,
   medicalRightsActive,
   pensionEstimate,
+  ruleOn,
   unemploymentEligibility,
   unemploymentEstimate,
 } from '../rules/index.ts';
@@ -27,8 +29,8 @@ import {
   listRecentContributions,
 } from '../store/records.ts';
 import { linkPrompt } from './account.ts';
-import { calcRequest, calculator } from './calculator.ts';
 import { type Ctx, type IntentHandler, quickReplies, text, withQuickReplies } from './context.ts';
+import { generalAndPersonal } from './knowledge.ts';
 
 /** Estimates are shown in whole baht: satang would suggest a precision they do not have. */
 const wholeBaht = (satang: number) => Math.round(satang / 100) * 100;
@@ -93,10 +95,8 @@ async function recentPaidPeriods(ctx: Ctx, personId: number): Promise<string[]> 
   return recent.filter((m) => m.paidDate !== null).map((m) => m.period);
 }
 
-export const contributionBalance: IntentHandler = async (ctx, match) => {
-  // "คำนวณเงินสมทบ 15000", a calc postback: the general calculator, no login (SPEC C9).
-  const calc = calcRequest(match);
-  if (calc) return calculator(ctx, calc);
+/** The linked person's own contributions (the general answer: src/handlers/knowledge.ts). */
+const myContributions: IntentHandler = async (ctx) => {
   const person = await personFor(
     ctx,
     'read_contributions',
@@ -168,14 +168,7 @@ export const contributionBalance: IntentHandler = async (ctx, match) => {
               wage: formatBaht(t, wholeBaht(avg)),
             }),
           )
-        : totals.monthsPaid < 12
-          ? String(t('contrib.lumpSumSmall', { missing: 180 - totals.monthsPaid }))
-          : String(
-              t('contrib.lumpSum', {
-                missing: 180 - totals.monthsPaid,
-                amount: formatBaht(t, totals.oldAge),
-              }),
-            );
+        : lumpSumLine(ctx, totals.monthsPaid, totals.oldAge);
   }
   const message = card(ctx, String(t('contrib.alt', { months: totals.monthsPaid })), {
     title: String(t('contrib.title')),
@@ -189,7 +182,27 @@ export const contributionBalance: IntentHandler = async (ctx, match) => {
   return withQuickReplies([message], quickReplies(t, next));
 };
 
-export const hospitalRights: IntentHandler = async (ctx) => {
+/**
+ * The lump-sum outlook (fewer than the pension's months): always with the condition that it is
+ * paid from the pension age once insured work has ended, never "you would get it now".
+ */
+function lumpSumLine(ctx: Ctx, monthsPaid: number, oldAgeSatang: number): string {
+  const today = bangkokDate(ctx.now);
+  const lump = ruleOn('old_age.lump_sum', today).value;
+  const pension = ruleOn('old_age.pension', today).value;
+  const values = {
+    required: pension.min_months,
+    missing: pension.min_months - monthsPaid,
+    age: pension.min_age,
+    ownOnly: lump.own_only_below_months,
+  };
+  return monthsPaid < lump.own_only_below_months
+    ? String(ctx.t('contrib.lumpSumSmall', values))
+    : String(ctx.t('contrib.lumpSum', { ...values, amount: formatBaht(ctx.t, oldAgeSatang) }));
+}
+
+/** The linked person's own hospital rights. */
+const myHospitalRights: IntentHandler = async (ctx) => {
   const person = await personFor(
     ctx,
     'read_hospital_rights',
@@ -199,7 +212,10 @@ export const hospitalRights: IntentHandler = async (ctx) => {
   const t = ctx.t;
   const next: IntentName[] = ['contribution_balance', 'office_location', 'talk_to_staff'];
   if (person.section === 40)
-    return withQuickReplies([text(String(t('hospital.s40')))], quickReplies(t, next));
+    return withQuickReplies(
+      [text(String(t('hospital.s40', { hotline: HOTLINE })))],
+      quickReplies(t, next),
+    );
 
   const today = bangkokDate(ctx.now);
   const [registrations, paidPeriods] = await Promise.all([
@@ -282,10 +298,8 @@ export const hospitalRights: IntentHandler = async (ctx) => {
   return withQuickReplies(messages, quickReplies(t, next));
 };
 
-export const unemploymentBenefit: IntentHandler = async (ctx, match) => {
-  // "ตกงานได้เท่าไหร่ เงินเดือน 25000", a calc postback: the general estimate, no login.
-  const calc = calcRequest(match);
-  if (calc) return calculator(ctx, calc);
+/** The linked person's own unemployment claim, or their eligibility and estimates. */
+const myUnemploymentClaim: IntentHandler = async (ctx) => {
   const person = await personFor(
     ctx,
     'read_unemployment_claim',
@@ -357,7 +371,12 @@ export const unemploymentBenefit: IntentHandler = async (ctx, match) => {
   else {
     const due = payments.find((p) => p.reportDueDate && !p.reportedAt && p.reportDueDate >= today);
     if (due?.reportDueDate)
-      note = String(t('claim.report', { date: formatDate(ctx.lang, due.reportDueDate) }));
+      note = String(
+        t('claim.report', {
+          date: formatDate(ctx.lang, due.reportDueDate),
+          site: ruleOn('unemployment.procedure', today).value.report_site,
+        }),
+      );
   }
   return withQuickReplies(
     [
@@ -412,6 +431,17 @@ async function noClaimAnswer(
       ),
     );
   }
-  lines.push(String(t('claim.howTo')), String(t('common.estimate')));
+  const procedure = ruleOn('unemployment.procedure', today).value;
+  lines.push(
+    String(
+      t('claim.howTo', { site: procedure.register_site, days: procedure.register_within_days }),
+    ),
+    String(t('common.estimate')),
+  );
   return [text(lines.join('\n\n'))];
 }
+
+/** Everyone gets the general answer; a linked user in a 1:1 chat also gets their own figures. */
+export const contributionBalance = generalAndPersonal(myContributions);
+export const hospitalRights = generalAndPersonal(myHospitalRights);
+export const unemploymentBenefit = generalAndPersonal(myUnemploymentClaim);

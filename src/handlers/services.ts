@@ -16,28 +16,26 @@ import {
   type RuleEntry,
   ruleOn,
   type Section40Option,
-  section39ContributionSatang,
   section40Options,
 } from '../rules/index.ts';
 import { setLineUserLanguage } from '../store/line-users.ts';
 import { flagForStaff } from '../store/staff-flags.ts';
-import { calcMenuChoice, citation, since } from './calculator.ts';
+import { calcMenuChoice, citedNames } from './calculator.ts';
 import {
   type Ctx,
   choiceQuickReplies,
   clip,
   type IntentHandler,
-  type IntentMatch,
   type QuickChoice,
   text,
   withQuickReplies,
 } from './context.ts';
+import { topicFor, topicMessages } from './knowledge.ts';
 
 const num = (satang: number) => formatNumber(satang / 100);
 
 function sourceLine(ctx: Ctx, rules: readonly (RuleEntry<unknown> | undefined)[]): string {
-  const unique = [...new Set(rules.filter((r) => r !== undefined).map(citation))];
-  return String(ctx.t('services.source', { sources: unique.join('; ') }));
+  return String(ctx.t('services.source', { sources: citedNames(ctx.t, rules) }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,12 +87,6 @@ export const section40Info: IntentHandler = async (ctx) => {
         ...byOption((o) => num(o.benefits!.disabilityMaxMonthlySatang)),
       },
     );
-    if (b.funeralMaxSatang !== null) {
-      rows.push({
-        label: String(t('services.s40.funeral')),
-        ...byOption((o) => num(o.benefits!.funeralMaxSatang ?? 0)),
-      });
-    }
   } else {
     rows.push({
       label: String(t('services.s40.covers')),
@@ -124,7 +116,18 @@ export const section40Info: IntentHandler = async (ctx) => {
     },
   );
 
-  const notes = [String(t('services.s40.who')), String(t('services.s40.hospital'))];
+  const notes = [
+    String(t('services.s40.who')),
+    String(t('services.s40.hospital', { hotline: HOTLINE })),
+  ];
+  // One overall maximum that depends on the option and the months paid: never one amount per
+  // option (the per-option amounts are not confirmed).
+  const funeral = b?.funeralMaxSatang ?? null;
+  if (funeral !== null) {
+    notes.push(
+      String(t('services.s40.funeralNote', { amount: formatBaht(t, funeral), hotline: HOTLINE })),
+    );
+  }
   if (b) {
     notes.push(
       String(
@@ -219,91 +222,40 @@ export const section40Info: IntentHandler = async (ctx) => {
 // pay_contribution
 
 /**
- * The section the user named (text entity or postback). A linked person's own section is
- * personal data and is not read for this general answer, so without one both are explained.
+ * `pay_contribution`: how, where and when to pay, and what section 39 / 40 cost, from the
+ * knowledge base (payment channels by default; a named section gets that section's answer),
+ * with one-tap answers for the other section. Section 39's lapse rule (3 unpaid months in a row)
+ * lives there too, so a lapsed member is never told to "pay up".
  */
-function sectionOf(match: IntentMatch): 39 | 40 | undefined {
-  const n = Number(match.params?.section ?? match.entities.section);
-  return n === 39 || n === 40 ? n : undefined;
-}
-
 export const payContribution: IntentHandler = async (ctx, match) => {
+  const section = Number(match.params?.section ?? match.entities.section);
+  const named = section === 39 || section === 40 ? section : undefined;
+  const choice = topicFor({
+    ...match,
+    intent: 'pay_contribution',
+    entities: { ...match.entities, ...(named ? { section: named } : {}) },
+  });
+  if (!choice)
+    return withQuickReplies(
+      [text(String(ctx.t('unknown.text')))],
+      choiceQuickReplies(ctx.t, ['greeting_help']),
+    );
   const t = ctx.t;
-  const today = bangkokDate(ctx.now);
-  const section = sectionOf(match);
-  const parts: string[] = [String(t('services.pay.title'))];
-  const sources: RuleEntry<unknown>[] = [];
-
-  if (section !== 40) {
-    const s39 = ruleOn('s39.contribution', today);
-    const elig = ruleOn('s39.eligibility', today).value;
-    const deadline = ruleOn('s39.application_deadline', today).value;
-    const medical = ruleOn('medical.eligibility', today).value;
-    parts.push(
-      String(
-        t('services.pay.s39', {
-          amount: formatBaht(t, section39ContributionSatang(today)),
-          wage: formatBaht(t, s39.value.notional_wage_thb * 100),
-          rate: s39.value.rate_percent,
-          months: elig.min_s33_months,
-          within: deadline.apply_within_months_of_leaving,
-        }),
-      ),
-      String(
-        t('services.pay.s39Missed', {
-          required: medical.required_months,
-          window: medical.window_months,
-        }),
-      ),
-    );
-    // No "in force since" here: the 2026 version only re-states 432 after the ceiling change
-    // ([L]); the unconfirmed note below says what is known.
-    if (s39.confidence === 'L') parts.push(String(t('services.pay.s39Unconfirmed')));
-    sources.push(s39, ruleOn('medical.eligibility', today));
-  }
-  if (section !== 39) {
-    const options = section40Options(today);
-    const rule = ruleOn('s40.options', today);
-    parts.push(
-      String(
-        t('services.pay.s40', {
-          o1: formatBaht(t, options[0]!.monthlySatang),
-          o2: formatBaht(t, options[1]!.monthlySatang),
-          o3: formatBaht(t, options[2]!.monthlySatang),
-        }),
-      ) + since(ctx, rule),
-      String(t('services.pay.s40Missed')),
-    );
-    sources.push(rule);
-  }
-  parts.push(
-    String(t('services.pay.where', { hotline: HOTLINE })),
-    String(t('services.pay.deadline', { hotline: HOTLINE })),
-    String(t('services.pay.s33')),
-    sourceLine(ctx, sources),
-  );
-
-  const next: (IntentName | QuickChoice)[] = [];
-  if (section !== 39) next.push('section40_info');
-  if (section !== 39)
-    next.push({
+  const others: QuickChoice[] = [];
+  if (named !== 39)
+    others.push({
       label: String(t('services.pay.only39')),
       data: 'action=pay_contribution&section=39',
     });
-  if (section !== 40)
-    next.push({
+  if (named !== 40)
+    others.push({
       label: String(t('services.pay.only40')),
       data: 'action=pay_contribution&section=40',
     });
-  next.push(
-    'office_location',
-    'hospital_rights',
-    calcMenuChoice(ctx),
-    'talk_to_staff',
-    'contribution_balance',
-    'greeting_help',
-  );
-  return withQuickReplies([text(parts.join('\n\n'))], choiceQuickReplies(t, next));
+  const messages = topicMessages(ctx, choice.topic, { seeMine: false });
+  const items = messages.at(-1)?.quickReply?.items ?? [];
+  const extra = choiceQuickReplies(t, [...others, calcMenuChoice(ctx)]).items ?? [];
+  return withQuickReplies(messages, { items: [...extra, ...items].slice(0, 13) });
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -211,6 +211,55 @@ export const ADMIN_OPENAPI = {
         },
       },
     },
+    '/admin/unanswered': {
+      get: {
+        summary: 'Questions the bot could not answer, counted by closest intent, newest first',
+        description:
+          'Kept 90 days. `text` has national IDs, laser codes, dates and phone numbers masked. `counts` covers every question since `days` ago; `items` only open ones unless `status=all`.',
+        parameters: [
+          {
+            name: 'days',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 90, default: 7 },
+          },
+          ...listParams(['open', 'all']),
+        ],
+        responses: {
+          '200': {
+            description: 'Counts and questions',
+            content: json({
+              type: 'object',
+              properties: {
+                since: { type: 'integer', description: 'ms since epoch' },
+                counts: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      topic: { type: 'string', nullable: true },
+                      count: { type: 'integer' },
+                    },
+                  },
+                },
+                items: { type: 'array', items: ref('Unanswered') },
+              },
+            }),
+          },
+          ...common,
+        },
+      },
+    },
+    '/admin/unanswered/{id}/handled': {
+      post: {
+        summary: 'Mark an unanswered question as handled (e.g. an example or an answer was added)',
+        parameters: [idParam],
+        responses: {
+          '200': { description: 'Handled' },
+          '401': common['401'],
+          '404': error('No such open question'),
+        },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -283,6 +332,19 @@ export const ADMIN_OPENAPI = {
           newsId: { type: 'integer', minimum: 1 },
           kind: { type: 'string', enum: ['broadcast', 'multicast'] },
           segment: ref('Segment'),
+        },
+      },
+      Unanswered: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          at: { type: 'integer', description: 'ms since epoch' },
+          lang: { type: 'string', enum: ['th', 'en', 'my', 'km', 'lo'] },
+          text: { type: 'string', description: 'What the user wrote, personal data masked' },
+          topic: { type: 'string', nullable: true, description: 'The closest intent' },
+          alternatives: { type: 'array', items: { type: 'string' } },
+          confidence: { type: 'number' },
+          handledAt: { type: 'integer', nullable: true },
         },
       },
       StaffFlag: {

@@ -5,6 +5,7 @@
  * `Authorization: Bearer <ADMIN_TOKEN>` (compared in constant time). Bodies are validated by
  * hand (src/routes/validate.ts); errors are `{message, errors: [{path, message}]}`.
  */
+
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { LANGUAGES } from '../i18n.ts';
@@ -27,6 +28,11 @@ import {
   listStaffFlags,
   STAFF_FLAG_STATUSES,
 } from '../store/staff-flags.ts';
+import {
+  countUnansweredByTopic,
+  listUnanswered,
+  markUnansweredHandled,
+} from '../store/unanswered.ts';
 import { ADMIN_OPENAPI } from './admin-openapi.ts';
 import {
   bool,
@@ -273,4 +279,46 @@ adminRoutes.post('/staff-flags/:id/close', async (c) => {
     return c.json({ message: 'The flag is already closed' }, 409);
   }
   return c.json(await getStaffFlag(deps.store, flag.id));
+});
+
+const DAY_MS = 24 * 3600_000;
+
+adminRoutes.get('/unanswered', async (c) => {
+  const deps = c.get('deps');
+  const q = c.req.query();
+  const params = check(
+    object({
+      days: { parse: int(1, 90) },
+      status: { parse: oneOf(['open', 'all'] as const) },
+      limit: { parse: int(1, 200) },
+      offset: { parse: int(0, 1_000_000) },
+    }),
+    {
+      ...(q.days !== undefined ? { days: Number(q.days) } : {}),
+      ...(q.status !== undefined ? { status: q.status } : {}),
+      ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
+      ...(q.offset !== undefined ? { offset: Number(q.offset) } : {}),
+    },
+  );
+  const since = deps.clock.now() - (params.days ?? 7) * DAY_MS;
+  const [counts, rows] = await Promise.all([
+    countUnansweredByTopic(deps.store, since),
+    listUnanswered(deps.store, {
+      since,
+      open: params.status !== 'all',
+      ...(params.limit !== undefined ? { limit: params.limit } : {}),
+      ...(params.offset !== undefined ? { offset: params.offset } : {}),
+    }),
+  ]);
+  const items = rows.map((r) => ({ ...r, alternatives: JSON.parse(r.alternatives) as string[] }));
+  return c.json({ since, counts, items });
+});
+
+adminRoutes.post('/unanswered/:id/handled', async (c) => {
+  const deps = c.get('deps');
+  const id = idParam(c);
+  if (id === undefined || !(await markUnansweredHandled(deps.store, id, deps.clock.now()))) {
+    return c.json({ message: 'No such open question' }, 404);
+  }
+  return c.json({ id, handled: true });
 });

@@ -300,7 +300,9 @@ function loadRules(): RulesFile {
   const problems: string[] = [];
   const merged: Record<string, unknown> = {};
   for (const [name, doc] of Object.entries(RULE_FILES)) {
-    const own = validateRules(name === 'sso-rules.json' ? doc : { data_from: '2025-01-01', ...(doc as object) });
+    const own = validateRules(
+      name === 'sso-rules.json' ? doc : { data_from: '2025-01-01', ...(doc as object) },
+    );
     problems.push(...own.map((p) => `${name}: ${p}`));
     const rules = isRecord(doc) && isRecord(doc.rules) ? doc.rules : {};
     for (const [key, entries] of Object.entries(rules)) {
@@ -309,7 +311,10 @@ function loadRules(): RulesFile {
     }
   }
   if (problems.length > 0) throw new Error(`data/rules is invalid:\n${problems.join('\n')}`);
-  return { data_from: (rulesJson as { data_from: string }).data_from, rules: merged } as unknown as RulesFile;
+  return {
+    data_from: (rulesJson as { data_from: string }).data_from,
+    rules: merged,
+  } as unknown as RulesFile;
 }
 
 const RULES = loadRules();
@@ -394,9 +399,9 @@ export function anyRuleOn(
   key: string,
   date: DateInput,
 ): RuleEntry<Readonly<Record<string, unknown>>> | undefined {
-  const entries = (RULES.rules as unknown as Record<string, readonly RuleEntry<Record<string, unknown>>[]>)[
-    key
-  ];
+  const entries = (
+    RULES.rules as unknown as Record<string, readonly RuleEntry<Record<string, unknown>>[]>
+  )[key];
   if (!entries) return undefined;
   const day = toIsoDay(date);
   return entries.find(
@@ -405,8 +410,14 @@ export function anyRuleOn(
 }
 
 /** Every version of any rule key (oldest first); empty for an unknown key. */
-export function anyRuleHistory(key: string): readonly RuleEntry<Readonly<Record<string, unknown>>>[] {
-  return (RULES.rules as unknown as Record<string, readonly RuleEntry<Record<string, unknown>>[]>)[key] ?? [];
+export function anyRuleHistory(
+  key: string,
+): readonly RuleEntry<Readonly<Record<string, unknown>>>[] {
+  return (
+    (RULES.rules as unknown as Record<string, readonly RuleEntry<Record<string, unknown>>[]>)[
+      key
+    ] ?? []
+  );
 }
 
 /** Every rule key in data/rules. */

@@ -56,6 +56,16 @@ const linkedPersonQuery = perStore((db) =>
     .prepare(),
 );
 
+/** Whether the LINE user is linked (no personal data read: the link row only). */
+export async function isLinked(store: Store, userId: string): Promise<boolean> {
+  const rows = await store.db
+    .select({ userId: accountLinks.userId })
+    .from(accountLinks)
+    .where(eq(accountLinks.userId, userId))
+    .limit(1);
+  return rows.length > 0;
+}
+
 export async function getLinkedPerson(
   store: Store,
   userId: string,

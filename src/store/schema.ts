@@ -448,3 +448,29 @@ export const staffFlags = sqliteTable(
   },
   (t) => [index('staff_flags_status_idx').on(t.status, t.createdAt)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Questions the bot could not answer (C13), kept 90 days for the operators.
+
+/** One unanswered question: masked text, language, the closest intents. */
+export const unansweredQuestions = sqliteTable(
+  'unanswered_questions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    lang: text('lang').notNull(),
+    /** The text with IDs, laser codes, dates and phone numbers masked; at most 500 characters. */
+    text: text('text').notNull(),
+    /** The closest intent (the topic it is counted under), or null when none was close. */
+    topic: text('topic'),
+    /** JSON array of the closest intents, best first. */
+    alternatives: text('alternatives').notNull(),
+    confidence: real('confidence').notNull(),
+    /** Set when an operator marks it handled. */
+    handledAt: integer('handled_at'),
+  },
+  (t) => [
+    index('unanswered_questions_at_idx').on(t.at),
+    index('unanswered_questions_topic_idx').on(t.topic, t.at),
+  ],
+);

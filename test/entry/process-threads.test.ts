@@ -39,13 +39,13 @@ describe('processing threads', () => {
   it('process events off the main thread and answer each once', async () => {
     expect(app.pool?.threads).toBe(1);
     expect(app.deps.events).toBe(app.pool);
-    // First contacts (profile lookups) and personal questions from unlinked users (link
-    // tokens): every LINE call the handlers make crosses the relay.
+    // First contacts (profile lookups) and a request to link (a link token): every LINE call
+    // the handlers make crosses the relay.
     const evts = [
       ...Array.from({ length: 6 }, (_, i) =>
         events.text({ userId: demoUserId(`thread-${i}`) }, 'สวัสดีครับ'),
       ),
-      events.text({ userId: demoUserId('thread-personal') }, 'เช็คเงินสมทบของฉัน'),
+      events.text({ userId: demoUserId('thread-personal') }, 'ผูกบัญชี'),
     ];
     for (const e of evts) expect((await app.post([e])).status).toBe(200);
     await app.settle();

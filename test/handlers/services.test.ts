@@ -114,26 +114,29 @@ describe('section40_info', () => {
 });
 
 describe('pay_contribution', () => {
-  it('gives section 39 and 40 amounts, the 3-in-15 rule, and no invented due date (th)', async () => {
+  it('section 39: the amount, the lapse rule (never "pay up"), from section 39 rules only (th)', async () => {
     const messages = await say(newUser(), 'จ่ายเงินสมทบมาตรา 39 ที่ไหน');
-    const text = messages[0]!.text!;
+    const body = json(messages);
     expect(section39ContributionSatang('2026-03-10')).toBe(43200);
-    expect(text).toContain('432 บาท');
-    expect(text).toContain('3 เดือน');
-    expect(text).toContain('15 เดือน');
-    expect(text).toContain('ยังไม่มีแหล่งข้อมูลยืนยันวันครบกำหนด');
-    expect(text).toContain('1506');
+    expect(body).toContain('432 บาท');
+    expect(body).toContain('3 เดือนติดต่อกัน');
+    expect(body).toContain('ที่มา:');
+    expect(body).toContain('1506');
     // Asked about section 39: section 40 amounts are one tap away, not in this answer.
-    expect(text).not.toContain('300 บาท');
+    expect(body).not.toContain('300 บาท');
     expect(qr(messages).map((a) => a.data)).toContain('action=pay_contribution&section=40');
   });
 
-  it('explains both sections in English when none is named', async () => {
-    const text = (await say(newUser('en'), 'how do i pay my contributions'))[0]!.text!;
-    expect(text).toContain('432 THB');
-    expect(text).toMatch(/option 1 70 THB, option 2 100 THB, option 3 300 THB/);
-    expect(text).toContain('no confirmed source for the monthly due date');
-    expect(text).toContain('1506');
+  it('"how do I pay?" gets the payment channels in English, sourced, with what is not confirmed', async () => {
+    const messages = await say(newUser('en'), 'how do i pay my contributions');
+    const body = json(messages);
+    expect(messages[0]!.type).toBe('flex');
+    expect(body).toContain('How to pay section 39 and 40 contributions');
+    expect(body).toContain('not confirmed');
+    expect(body).toContain('Source:');
+    expect(body).toContain('1506');
+    // Section 40's options are one tap away.
+    expect(qr(messages).map((a) => a.data)).toContain('action=section40_info');
   });
 });
 
@@ -316,6 +319,33 @@ describe('calculator', () => {
     expect(u).toContain('5,250 บาท');
     expect(u).toContain('63,000 บาท');
     expect(u).not.toContain('ยืนยันตัวตน');
+  });
+
+  it('reads the wage, cause and months from the NLU entities, number words included', async () => {
+    const userId = newUser();
+    // cause "ลาออก" (resigned): the resignation estimate comes first, the lay-off one second
+    const u = json(await say(userId, 'ตกงาน เงินเดือน 25000 ลาออก'));
+    expect(u).toContain('5,250 บาท');
+    expect(u).toContain('10,500 บาท');
+    expect(u.indexOf('5,250 บาท')).toBeLessThan(u.indexOf('10,500 บาท'));
+    expect(json(await say(userId, 'คำนวณเงินสมทบ หมื่นห้า'))).toContain('"750 บาท"');
+    expect(json(await say(userId, 'เงินเดือน 1.5 หมื่น หักเท่าไหร่'))).toContain('"750 บาท"');
+    const p = json(await say(userId, 'คำนวณบำนาญ ส่งมา 20 ปี เงินเดือน 15000'));
+    expect(p).toContain('27.5%');
+    expect(p).toContain('4,125 บาท');
+    expect(json(await say(userId, 'salary 15k how much contribution'))).toMatch(/"750 (บาท|THB)"/);
+  });
+
+  it.each([
+    ['my', 'အလုပ်လက်မဲ့ 25000', '10,500'],
+    ['my', 'ထည့်ဝင်ငွေ တစ်သောင်းခွဲ', '750'],
+    ['km', 'ប្រាក់ខែ 1ម៉ឺន5ពាន់ បង់ភាគទានប៉ុន្មាន', '750'],
+    ['lo', 'ເງິນສົມທົບ 15 ພັນ', '750'],
+  ])('calculates from typed text in %s: %s', async (_lang, question, amount) => {
+    const userId = newUser();
+    const answer = json(await say(userId, question));
+    expect(answer).toMatch(new RegExp(`[" ]${amount} (บาท|THB|ဘတ်|បាត|ບາດ)`));
+    expect(answer).not.toContain('/link?linkToken=');
   });
 
   it('estimates unemployment and the pension in English', async () => {

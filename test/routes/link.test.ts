@@ -172,13 +172,22 @@ describe('account linking', () => {
     expect(res.status).toBe(429);
   });
 
-  it('gives unlinked users no personal data, only the link button', async () => {
+  it('gives unlinked users the general answer and a "see my own figures" button, never their data', async () => {
+    const stranger = demoUserId('stranger');
     for (const text of ['เงินสมทบของฉันเท่าไหร่', 'โรงพยาบาลตามสิทธิของฉัน', 'เงินว่างงานของฉันเข้ายัง']) {
-      const messages = await say(events.text({ userId: demoUserId('stranger') }, text));
+      const messages = await say(events.text({ userId: stranger }, text));
       const all = JSON.stringify(messages);
-      expect(all).toContain('/link?linkToken=');
-      expect(all).not.toMatch(/\d{1,3}(,\d{3})* บาท/);
+      // The general answer, with its source; no person's name or masked ID.
+      expect(messages[0]!.type).toBe('flex');
+      expect(all).toContain('ที่มา');
+      expect(all).not.toMatch(/\d-\d{4}-xxxxx-xx-\d/);
+      expect(all).not.toContain('สมชาย');
+      // The button that starts linking (a link token is only fetched when it is tapped).
+      expect(all).toContain('action=link_account');
+      expect(all).not.toContain('/link?linkToken=');
     }
+    const linkButton = await say(events.postback({ userId: stranger }, 'action=link_account'));
+    expect(JSON.stringify(linkButton)).toContain('/link?linkToken=');
   });
 
   it('unlinks after confirmation and erases the chat data, keeping a pseudonymous audit trail', async () => {

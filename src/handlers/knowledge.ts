@@ -1,0 +1,122 @@
+/**
+ * General answers from the knowledge base (SPEC C13), and how they combine with the personal
+ * ones: everyone gets the general answer; a linked user in a 1:1 chat also gets their own
+ * figures; an unlinked user gets a "see my own figures" button, never only the link wall.
+ */
+
+import type { IntentName } from '../intents.ts';
+import { nextChoices, renderTopic } from '../knowledge/render.ts';
+import { selectTopic, topicById } from '../knowledge/select.ts';
+import type { Topic } from '../knowledge/types.ts';
+import type { Message } from '../line/limits.ts';
+import type { Entities } from '../nlu/entities.ts';
+import { HOTLINE } from '../rules/index.ts';
+import { isLinked } from '../store/account-links.ts';
+import {
+  type Ctx,
+  choiceQuickReplies,
+  type IntentHandler,
+  type IntentMatch,
+  MAIN_INTENTS,
+  text,
+  withQuickReplies,
+} from './context.ts';
+
+/** Intents whose answer is general unless the person's own record is asked for. */
+export const PERSONAL_TOPIC_INTENTS: ReadonlySet<IntentName> = new Set([
+  'contribution_balance',
+  'hospital_rights',
+  'unemployment_benefit',
+]);
+
+/** The topic a match asks for: a postback `topic=<id>`, else the NLU's intent and entities. */
+export function topicFor(match: IntentMatch): { topic: Topic; specific: boolean } | undefined {
+  const id = match.params?.topic;
+  if (id) {
+    const topic = topicById(id);
+    if (topic) return { topic, specific: true };
+  }
+  return selectTopic(match.intent, match.entities as Entities);
+}
+
+/** One topic's answer with its next steps as quick replies. */
+export function topicMessages(ctx: Ctx, topic: Topic, options: { seeMine: boolean }): Message[] {
+  const message = renderTopic(ctx, topic, { seeMine: options.seeMine });
+  const next = nextChoices(ctx.t, topic.next).filter(
+    // The button already offers linking; a linked user needs no "see my figures".
+    (c) => !(typeof c !== 'string' && c.data === 'action=link_account' && !options.seeMine),
+  );
+  return withQuickReplies([message], choiceQuickReplies(ctx.t, [...next, 'greeting_help']));
+}
+
+/** Whether this user may see personal data here: a linked user in a 1:1 chat. */
+export async function mayShowPersonal(ctx: Ctx): Promise<boolean> {
+  return ctx.isPrivate && ctx.userId !== null && (await isLinked(ctx.deps.store, ctx.userId));
+}
+
+/**
+ * A topic intent (contributions, hospital rights, unemployment): the general answer, plus the
+ * person's own figures when they may see them. A plain "my contributions" from a linked user
+ * gets the figures alone; a named question ("how much for resigning?") gets both.
+ */
+export function generalAndPersonal(personal: IntentHandler): IntentHandler {
+  return async (ctx, match) => {
+    const choice = topicFor(match);
+    const showPersonal = await mayShowPersonal(ctx);
+    if (showPersonal) {
+      const mine = await personal(ctx, match);
+      if (!choice?.specific) return mine;
+      const general = renderTopic(ctx, choice.topic);
+      return [general, ...mine].slice(0, 5);
+    }
+    if (!choice) return personal(ctx, match);
+    const messages = topicMessages(ctx, choice.topic, { seeMine: ctx.isPrivate && !!ctx.userId });
+    if (!ctx.isPrivate && (match.entities as Entities).personal) {
+      return withQuickReplies(
+        [...messages, text(String(ctx.t('knowledge.common.privateOnly')))],
+        messages.at(-1)?.quickReply ?? { items: [] },
+      );
+    }
+    return messages;
+  };
+}
+
+/** `benefit_info`: the general rules of a benefit (default: the overview of all benefits). */
+export const benefitInfo: IntentHandler = async (ctx, match) => {
+  const choice = topicFor(match);
+  if (!choice)
+    return withQuickReplies(
+      [text(String(ctx.t('unknown.text')))],
+      choiceQuickReplies(ctx.t, MAIN_INTENTS),
+    );
+  const seeMine =
+    ctx.isPrivate &&
+    !!ctx.userId &&
+    choice.topic.personal !== undefined &&
+    !(await mayShowPersonal(ctx));
+  return topicMessages(ctx, choice.topic, { seeMine });
+};
+
+/** `my_claims`: until claims for every benefit land, say what is coming and where to look now. */
+export const myClaims: IntentHandler = async (ctx, match) => {
+  const lead = text(String(ctx.t('knowledge.common.claimsComing', { hotline: HOTLINE })));
+  const choice = topicFor({ ...match, intent: 'benefit_info' });
+  const messages: Message[] = [lead];
+  if (choice?.specific) messages.push(renderTopic(ctx, choice.topic));
+  return withQuickReplies(
+    messages,
+    choiceQuickReplies(ctx.t, [
+      'unemployment_benefit',
+      'benefit_info',
+      'talk_to_staff',
+      'greeting_help',
+    ]),
+  );
+};
+
+/** `notifications`: understood now; opting in arrives with the notifications issue. */
+export const notifications: IntentHandler = async (ctx) =>
+  withQuickReplies(
+    [text(String(ctx.t('knowledge.common.notificationsComing')))],
+    choiceQuickReplies(ctx.t, ['news', 'benefit_info', 'greeting_help']),
+  );

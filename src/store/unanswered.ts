@@ -1,0 +1,89 @@
+/**
+ * Questions the bot could not answer, for the operators (C13): the text masked, the language,
+ * the closest intents and the date; kept 90 days (`pruneUnanswered`), counted by topic.
+ */
+import { and, count, desc, eq, gte, isNull, lt } from 'drizzle-orm';
+import { maskPersonalData } from '../privacy/mask.ts';
+import type { Store } from './db.ts';
+import { unansweredQuestions } from './schema.ts';
+
+export type UnansweredRow = typeof unansweredQuestions.$inferSelect;
+
+/** How long an unanswered question is kept. */
+export const UNANSWERED_RETENTION_MS = 90 * 24 * 3600_000;
+const TEXT_MAX = 500;
+
+export async function recordUnanswered(
+  store: Store,
+  input: {
+    at: number;
+    lang: string;
+    text: string;
+    alternatives: readonly string[];
+    confidence: number;
+  },
+): Promise<void> {
+  await store.db.insert(unansweredQuestions).values({
+    at: input.at,
+    lang: input.lang,
+    text: maskPersonalData(input.text).slice(0, TEXT_MAX),
+    topic: input.alternatives[0] ?? null,
+    alternatives: JSON.stringify(input.alternatives.slice(0, 3)),
+    confidence: input.confidence,
+  });
+}
+
+/** Newest first, optionally only those not yet handled. */
+export async function listUnanswered(
+  store: Store,
+  opts: { since?: number; open?: boolean; limit?: number; offset?: number } = {},
+): Promise<UnansweredRow[]> {
+  return store.db
+    .select()
+    .from(unansweredQuestions)
+    .where(
+      and(
+        opts.since !== undefined ? gte(unansweredQuestions.at, opts.since) : undefined,
+        opts.open ? isNull(unansweredQuestions.handledAt) : undefined,
+      ),
+    )
+    .orderBy(desc(unansweredQuestions.at), desc(unansweredQuestions.id))
+    .limit(opts.limit ?? 50)
+    .offset(opts.offset ?? 0);
+}
+
+/** Unanswered questions since `since`, counted by closest intent (null: none was close). */
+export async function countUnansweredByTopic(
+  store: Store,
+  since: number,
+): Promise<{ topic: string | null; count: number }[]> {
+  const rows = await store.db
+    .select({ topic: unansweredQuestions.topic, count: count() })
+    .from(unansweredQuestions)
+    .where(gte(unansweredQuestions.at, since))
+    .groupBy(unansweredQuestions.topic)
+    .orderBy(desc(count()));
+  return rows.map((r) => ({ topic: r.topic, count: Number(r.count) }));
+}
+
+export async function markUnansweredHandled(
+  store: Store,
+  id: number,
+  now: number,
+): Promise<boolean> {
+  const rows = await store.db
+    .update(unansweredQuestions)
+    .set({ handledAt: now })
+    .where(and(eq(unansweredQuestions.id, id), isNull(unansweredQuestions.handledAt)))
+    .returning({ id: unansweredQuestions.id });
+  return rows.length > 0;
+}
+
+/** Deletes what is older than the retention period; returns how many rows went. */
+export async function pruneUnanswered(store: Store, now: number): Promise<number> {
+  const rows = await store.db
+    .delete(unansweredQuestions)
+    .where(lt(unansweredQuestions.at, now - UNANSWERED_RETENTION_MS))
+    .returning({ id: unansweredQuestions.id });
+  return rows.length;
+}

@@ -98,6 +98,30 @@ describe('workerd + D1: POST /webhook', () => {
     expect(await statusOf(unknown.webhookEventId)).toBe('skipped');
   });
 
+  it('answers a general question from the knowledge base, and keeps an unanswered one masked in D1', async () => {
+    const question = events.text({ userId: demoUserId('w-k1') }, 'ลาออกจากงาน ได้เงินว่างงานเท่าไหร่');
+    const odd = events.text({ userId: demoUserId('w-k2') }, 'ชอบกินส้มตำ โทร 081-234-5678');
+    expect((await post(webhookBody([question, odd]))).status).toBe(200);
+    const reqs = await mockRequests();
+    expect(reqs.flatMap((r) => r.violations)).toEqual([]);
+    const answer = reqs.find((r) => r.body?.replyToken === question.replyToken);
+    expect(
+      answer,
+      JSON.stringify(
+        reqs.map((r) => [r.path, r.status, String(JSON.stringify(r.body)).slice(0, 300)]),
+      ),
+    ).toBeDefined();
+    const body = JSON.stringify(answer!.body);
+    expect(body).toContain('30%');
+    expect(body).toContain('ที่มา:');
+    expect(body).toContain('action=link_account');
+    const row = await bindings.DB.prepare(
+      "select text from unanswered_questions where text like '%ส้มตำ%'",
+    ).first<{ text: string }>();
+    expect(row?.text).toContain('[PHONE]');
+    expect(row?.text).not.toContain('5678');
+  });
+
   it('reports health from D1', async () => {
     const ctx = createExecutionContext();
     const res = await worker.fetch(new Request('https://bot.example/healthz'), env as never, ctx);

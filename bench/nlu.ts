@@ -3,6 +3,7 @@
  * least a keyword bot must do (lower-case the text and look for 13 keywords).
  */
 import { readFileSync } from 'node:fs';
+import { topicFacts } from '../src/knowledge/facts.ts';
 import { selectTopic } from '../src/knowledge/select.ts';
 import { classify } from '../src/nlu/index.ts';
 import { now, round, summarise } from './stats.ts';
@@ -50,7 +51,7 @@ function loadQuestions(): string[] {
 function classifyAndRetrieve(text: string): unknown {
   const c = classify(text);
   const choice = selectTopic(c.intent, c.entities);
-  return choice ? choice.topic.facts('2026-12-04') : c;
+  return choice ? topicFacts(choice.topic, '2026-12-04') : c;
 }
 
 function throughput(fn: (t: string) => unknown, texts: string[], minMs: number): number {

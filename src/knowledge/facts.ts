@@ -1,6 +1,20 @@
 /** Helpers for topics' `facts`: read a rule in force on a day, and build typed facts. */
 import { anyRuleOn } from '../rules/index.ts';
-import type { Fact } from './types.ts';
+import type { Fact, Facts, Topic } from './types.ts';
+
+const lastFacts = new WeakMap<Topic, { day: string; facts: Facts }>();
+
+/**
+ * A topic's facts on `day`, computed once per topic and day (they depend only on the dated
+ * rules, which do not change while the process runs).
+ */
+export function topicFacts(topic: Topic, day: string): Facts {
+  const hit = lastFacts.get(topic);
+  if (hit?.day === day) return hit.facts;
+  const facts = topic.facts(day);
+  lastFacts.set(topic, { day, facts });
+  return facts;
+}
 
 /** The value of rule `key` in force on `day`; throws when the data has none (a test catches it). */
 export function ruleValue(key: string, day: string): Readonly<Record<string, unknown>> {

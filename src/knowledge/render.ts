@@ -10,6 +10,7 @@ import type { QuickChoice } from '../handlers/context.ts';
 import type { Lang, Translate } from '../i18n.ts';
 import type { IntentName } from '../intents.ts';
 import { anyRuleHistory, anyRuleOn, HOTLINE, type RuleEntry } from '../rules/index.ts';
+import { topicFacts } from './facts.ts';
 import type { Fact, Facts, NextStep, Topic } from './types.ts';
 
 export interface RenderContext {
@@ -111,7 +112,7 @@ export interface RenderedTopic {
 export function topicText(ctx: RenderContext, topic: Topic): RenderedTopic {
   const day = bangkokDate(ctx.now);
   const t = ctx.t;
-  const values = formatFacts(ctx, topic.facts(day));
+  const values = formatFacts(ctx, topicFacts(topic, day));
   const title = String(t(`knowledge.${topic.id}.title`, values));
   const body = String(t(`knowledge.${topic.id}.body`, values));
   const footer: string[] = [];

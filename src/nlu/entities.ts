@@ -33,7 +33,14 @@ import {
 import type { Lang } from './lang.ts';
 import { normalise } from './normalise.ts';
 import { findProvinceNormalised, type Province } from './provinces.ts';
-import { newTrie, type TrieNode, trieAdd } from './trie.ts';
+import {
+  type CompactTrie,
+  compactStep,
+  compileTrie,
+  newTrie,
+  type TrieNode,
+  trieAdd,
+} from './trie.ts';
 
 export type Section = 33 | 39 | 40;
 
@@ -417,6 +424,8 @@ interface Term {
 
 export interface Lexicon {
   readonly root: TrieNode;
+  /** `root` frozen into typed arrays for the scan. */
+  readonly compact: CompactTrie;
   readonly terms: readonly Term[];
 }
 
@@ -541,7 +550,7 @@ export function buildLexicon(files: Readonly<Partial<Record<Lang, EntityTermsFil
     addList(file.units?.money, K_MONEY);
     addList(file.units?.wage, K_WAGE_CUE);
   }
-  return { root, terms };
+  return { root, compact: compileTrie(root), terms };
 }
 
 let lexicon: Lexicon | undefined;
@@ -758,7 +767,7 @@ function scan(lex: Lexicon, text: string): void {
   f.near = f.stop = f.start = f.personal = f.calc = false;
   tokenCount = 0;
   DIGIT_TERMS.length = 0;
-  const { root, terms } = lex;
+  const { compact: trie, terms } = lex;
   const n = text.length;
   let numEnd = 0;
   for (let i = 0; i < n; i++) {
@@ -766,67 +775,65 @@ function scan(lex: Lexicon, text: string): void {
     if (i >= numEnd && isDigit(c) && (i === 0 || !isDigit(text.charCodeAt(i - 1)))) {
       numEnd = readNumeral(text, i);
     }
-    let node = root.next.get(c);
+    let node = trie.first[c]!;
     let j = i + 1;
     let numLen = 0;
     let roles = 0;
     let num = 0;
     let mult = 0;
-    while (node) {
-      const ids = node.ids;
-      if (ids) {
-        for (let k = 0; k < ids.length; k++) {
-          const term = terms[ids[k]!]!;
-          if (!edgesOk(text, i, j, term.edge)) continue;
-          switch (term.kind) {
-            case K_CAUSE: {
-              const rank = CAUSE_RANK.indexOf(term.value);
-              if (rank < f.causeRank) f.causeRank = rank;
-              break;
+    while (node >= 0) {
+      const idEnd = trie.idStart[node]! + trie.idCount[node]!;
+      for (let k = trie.idStart[node]!; k < idEnd; k++) {
+        const term = terms[trie.ids[k]!]!;
+        if (!edgesOk(text, i, j, term.edge)) continue;
+        switch (term.kind) {
+          case K_CAUSE: {
+            const rank = CAUSE_RANK.indexOf(term.value);
+            if (rank < f.causeRank) f.causeRank = rank;
+            break;
+          }
+          case K_BENEFIT:
+            if (term.len > f.benefitLen) {
+              f.benefitLen = term.len;
+              f.benefit = term.value;
             }
-            case K_BENEFIT:
-              if (term.len > f.benefitLen) {
-                f.benefitLen = term.len;
-                f.benefit = term.value;
-              }
-              break;
-            case K_TOPIC:
-              if (term.len > f.topicLen) {
-                f.topicLen = term.len;
-                f.topic = term.value;
-              }
-              if (term.edge & E_START_DIGIT) DIGIT_TERMS.push(i, j);
-              break;
-            case K_NEAR:
-              f.near = true;
-              break;
-            case K_NEWS_STOP:
-              f.stop = true;
-              break;
-            case K_NEWS_START:
-              f.start = true;
-              break;
-            case K_PERSONAL:
-              f.personal = true;
-              break;
-            case K_CALC:
-              f.calc = true;
-              break;
-            default: {
-              const len = j - i;
-              if (len > numLen) {
-                numLen = len;
-                roles = 0;
-              }
-              roles |= 1 << (term.kind - K_NUM);
-              if (term.kind === K_NUM) num = term.value;
-              else if (term.kind === K_MULT) mult = term.value;
+            break;
+          case K_TOPIC:
+            if (term.len > f.topicLen) {
+              f.topicLen = term.len;
+              f.topic = term.value;
             }
+            if (term.edge & E_START_DIGIT) DIGIT_TERMS.push(i, j);
+            break;
+          case K_NEAR:
+            f.near = true;
+            break;
+          case K_NEWS_STOP:
+            f.stop = true;
+            break;
+          case K_NEWS_START:
+            f.start = true;
+            break;
+          case K_PERSONAL:
+            f.personal = true;
+            break;
+          case K_CALC:
+            f.calc = true;
+            break;
+          default: {
+            const len = j - i;
+            if (len > numLen) {
+              numLen = len;
+              roles = 0;
+            }
+            roles |= 1 << (term.kind - K_NUM);
+            if (term.kind === K_NUM) num = term.value;
+            else if (term.kind === K_MULT) mult = term.value;
           }
         }
       }
       if (j >= n) break;
-      node = node.next.get(text.charCodeAt(j++));
+      node = compactStep(trie, node, text.charCodeAt(j++));
     }
     if (numLen > 0 && i >= numEnd) {
       const t = nextToken(i, i + numLen, roles);

@@ -21,6 +21,7 @@ import type { Translate } from '../i18n.ts';
 import type { Message } from '../line/limits.ts';
 import type { Entities } from '../nlu/entities.ts';
 import {
+  averageCappedWageSatang,
   cappedWageSatang,
   PENSION_MIN_AGE,
   PENSION_MIN_MONTHS,
@@ -96,7 +97,8 @@ export function calcRequest(match: IntentMatch): CalcRequest | undefined {
   }
   const e = match.entities as Entities;
   const wage = inRange(e.wage, MAX_WAGE);
-  const months = inRange(e.months, MAX_MONTHS);
+  // "one month" is how often ("20,000 a month": တစ်လ, ต่อเดือน), not a contribution period.
+  const months = e.months !== undefined && e.months > 1 ? inRange(e.months, MAX_MONTHS) : undefined;
   if (wage === undefined && e.calc !== true) return undefined;
   const pension = e.benefit === 'old_age' || e.topic === 'pension' || e.topic === 'lump_sum';
   // "Laid off on 40,000, what do I get?": a reason for leaving work means the unemployment
@@ -414,9 +416,12 @@ function unemploymentCard(
 
 function pensionCard(ctx: Ctx, wage: number, months: number, today: string): Message {
   const t = ctx.t;
-  const capped = cappedWageSatang(wage * 100, today);
-  const e = pensionEstimate(months, capped, today);
   const rule = ruleOn('old_age.pension', today);
+  // The average is over the last 60 months, each capped at its own month's ceiling: a wage
+  // above today's ceiling still averages lower while older months (15,000 cap) count.
+  const window = Math.min(months, rule.value.average_of_last_months);
+  const capped = averageCappedWageSatang(wage * 100, today, window);
+  const e = pensionEstimate(months, capped, today);
   const rows = [
     {
       label: String(t('services.calc.months')),
@@ -444,12 +449,37 @@ function pensionCard(ctx: Ctx, wage: number, months: number, today: string): Mes
         t('services.calc.about', { amount: formatBaht(t, roundBaht(e.contributionsApproxSatang)) }),
       ),
     });
-    list.push(String(t(`services.calc.lumpSumKind.${e.descriptionKey}`)));
+    list.push(
+      String(
+        t(`services.calc.lumpSumKind.${e.descriptionKey}`, {
+          age: PENSION_MIN_AGE,
+          ownOnly: ruleOn('old_age.lump_sum', today).value.own_only_below_months,
+        }),
+      ),
+    );
     list.push(String(t('services.calc.toPension', { missing: PENSION_MIN_MONTHS - months })));
     alt = String(
       t('services.calc.lumpSumAlt', {
         amount: formatBaht(t, roundBaht(e.contributionsApproxSatang)),
       }),
+    );
+  }
+  // Say why the average is lower than the wage when older months were capped lower.
+  const ceilings = ruleHistory('s33.wage_ceiling');
+  const current = ruleOn('s33.wage_ceiling', today);
+  const before = ceilings[ceilings.indexOf(current) - 1];
+  if (before && capped < cappedWageSatang(wage * 100, today)) {
+    list.push(
+      String(
+        t('services.calc.averageNote', {
+          months: window,
+          oldCeiling: formatBaht(t, before.value.wage_ceiling_thb * 100),
+          year:
+            ctx.lang === 'th'
+              ? Number(current.effective_from.slice(0, 4)) + 543
+              : current.effective_from.slice(0, 4),
+        }),
+      ),
     );
   }
   list.push(

@@ -511,6 +511,25 @@ export function cappedWageSatang(wageSatang: number, date: DateInput): number {
   return Math.min(Math.max(wageSatang, wageFloorSatang(date)), wageCeilingSatang(date));
 }
 
+/**
+ * The average of a constant wage over the `count` months that end with `endDay`'s month, each
+ * month capped at the floor and ceiling in force that month (the pension's 60-month average):
+ * months before 2026 count at most 15,000 even when the wage was higher.
+ */
+export function averageCappedWageSatang(
+  wageSatang: number,
+  endDay: DateInput,
+  count: number,
+): number {
+  assertSatang(wageSatang, 'wageSatang');
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`Not a month count: ${count}`);
+  const end = monthIndexOfDay(toIsoDay(endDay));
+  let sum = 0;
+  for (let i = end - count + 1; i <= end; i++)
+    sum += cappedWageSatang(wageSatang, `${periodOfIndex(i)}-01`);
+  return Math.round(sum / count);
+}
+
 export interface Section33Contribution {
   cappedWageSatang: number;
   /** Employee's monthly contribution, rounded to whole baht. */

@@ -362,6 +362,15 @@ describe('calculator', () => {
     );
     expect(lump).toContain('Lump sum');
     expect(lump).toContain('60 more months');
+    // The lump sum is paid from 55 once insured work has ended, never "now".
+    expect(lump).toMatch(/age 55/);
+    // Each of the last 60 months counts at most its own month's ceiling: on 10 Mar 2026 a
+    // 20,000 wage averages (57 × 15,000 + 3 × 17,500) / 60 = 15,125, not 17,500.
+    const high = json(
+      await tap(userId, 'action=contribution_balance&calc=pension&months=240&wage=20000'),
+    );
+    expect(high).toContain('15,125 THB');
+    expect(high).toContain('4,159 THB');
   });
 
   it('asks for the missing inputs with quick replies', async () => {

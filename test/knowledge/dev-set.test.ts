@@ -19,19 +19,37 @@ interface DevLine {
   topic?: string;
 }
 
-const FILE = fileURLToPath(new URL('../fixtures/knowledge-dev.jsonl', import.meta.url));
-const lines: DevLine[] = readFileSync(FILE, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as DevLine);
+const load = (name: string): DevLine[] =>
+  readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as DevLine);
+/**
+ * The dev set (241 questions) was used once for error analysis (vocabulary and content gaps were
+ * fixed as general terms, never by copying questions); the hold-out set (120 questions) was
+ * written later by another author who saw neither the answers nor the dev set, and nothing was
+ * tuned on it: its numbers are the honest ones.
+ */
+const SETS = { dev: load('knowledge-dev.jsonl'), holdout: load('knowledge-holdout.jsonl') };
+const lines: (DevLine & { set: keyof typeof SETS })[] = [
+  ...SETS.dev.map((l) => ({ ...l, set: 'dev' as const })),
+  ...SETS.holdout.map((l) => ({ ...l, set: 'holdout' as const })),
+];
 
+/** Issue 13's bar, on the dev set. */
 const THRESHOLD = { th: 0.95, en: 0.95, my: 0.9, km: 0.9, lo: 0.9 } as const;
+/**
+ * The hold-out set's floor: what it measured when it was first run (th 0.93, en 0.83, my 0.80,
+ * km 0.95, lo 0.95), less a margin; a regression guard, not a target to tune to. Raise it only
+ * with a new, untouched hold-out set.
+ */
+const HOLDOUT_FLOOR = { th: 0.85, en: 0.75, my: 0.75, km: 0.85, lo: 0.85 } as const;
 /** 4 Dec 2026, 10:00 in Bangkok. */
 const NOW = Date.parse('2026-12-04T03:00:00Z');
 
 let mock: LineMock;
 let app: TestApp;
-const results: { line: DevLine; ok: boolean; why: string }[] = [];
+const results: { line: DevLine & { set: keyof typeof SETS }; ok: boolean; why: string }[] = [];
 
 type Sent = { type: string; text?: string; altText?: string; contents?: unknown };
 
@@ -93,25 +111,30 @@ afterAll(async () => {
   await mock.close();
 });
 
-describe('knowledge dev set', () => {
-  it('has at least 150 questions in all five languages', () => {
-    expect(lines.length).toBeGreaterThanOrEqual(150);
-    expect(new Set(lines.map((l) => l.lang))).toEqual(new Set(['th', 'en', 'my', 'km', 'lo']));
-  });
-
-  for (const lang of ['th', 'en', 'my', 'km', 'lo'] as const) {
-    it(`answers ≥ ${THRESHOLD[lang] * 100} % of the ${lang} questions with the required facts, in ${lang}`, () => {
-      const mine = results.filter((r) => r.line.lang === lang);
-      const passed = mine.filter((r) => r.ok).length;
-      const rate = mine.length ? passed / mine.length : 0;
-      const report = mine
-        .filter((r) => !r.ok)
-        .map((r) => `  ${JSON.stringify(r.line.text)} [${r.line.facts.join(', ')}]: ${r.why}`)
-        .join('\n');
-      console.log(`[knowledge dev] ${lang}: ${passed}/${mine.length} = ${rate.toFixed(3)}`);
-      expect(rate, `${lang}: ${passed}/${mine.length}\n${report}`).toBeGreaterThanOrEqual(
-        THRESHOLD[lang],
+for (const set of ['dev', 'holdout'] as const) {
+  describe(`knowledge ${set} set`, () => {
+    it('has questions in all five languages', () => {
+      expect(SETS[set].length).toBeGreaterThanOrEqual(set === 'dev' ? 150 : 100);
+      expect(new Set(SETS[set].map((l) => l.lang))).toEqual(
+        new Set(['th', 'en', 'my', 'km', 'lo']),
       );
     });
-  }
-});
+
+    for (const lang of ['th', 'en', 'my', 'km', 'lo'] as const) {
+      const bar = set === 'dev' ? THRESHOLD[lang] : HOLDOUT_FLOOR[lang];
+      it(`answers ≥ ${bar * 100} % of the ${lang} questions with the required facts, in ${lang}`, () => {
+        const mine = results.filter((r) => r.line.set === set && r.line.lang === lang);
+        const passed = mine.filter((r) => r.ok).length;
+        const rate = mine.length ? passed / mine.length : 0;
+        const report = mine
+          .filter((r) => !r.ok)
+          .map((r) => `  ${JSON.stringify(r.line.text)} [${r.line.facts.join(', ')}]: ${r.why}`)
+          .join('\n');
+        console.log(
+          `[knowledge ${set}] ${lang}: ${passed}/${mine.length} = ${rate.toFixed(3)}\n${report}`,
+        );
+        expect(rate, `${lang}: ${passed}/${mine.length}\n${report}`).toBeGreaterThanOrEqual(bar);
+      });
+    }
+  });
+}

@@ -572,3 +572,13 @@ describe('wage floor and ceiling before the data starts', () => {
     expect(cappedWageSatang(100_000, '2010-01-01')).toBe(165_000);
   });
 });
+
+describe('averageCappedWageSatang', () => {
+  it('caps each month at its own ceiling (15,000 before 2026, 17,500 from 2026)', async () => {
+    const { averageCappedWageSatang } = await import('../../src/rules/index.ts');
+    // Jan 2022 – Dec 2026: 48 months at 15,000 and 12 at 17,500.
+    expect(averageCappedWageSatang(2_000_000, '2026-12-04', 60)).toBe(1_550_000);
+    expect(averageCappedWageSatang(1_000_000, '2026-12-04', 60)).toBe(1_000_000);
+    expect(() => averageCappedWageSatang(2_000_000, '2026-12-04', 0)).toThrow(RangeError);
+  });
+});

@@ -4,7 +4,6 @@
  * figures; an unlinked user gets a "see my own figures" button, never only the link wall.
  */
 
-import type { IntentName } from '../intents.ts';
 import { nextChoices, renderTopic } from '../knowledge/render.ts';
 import { selectTopic, topicById } from '../knowledge/select.ts';
 import type { Topic } from '../knowledge/types.ts';
@@ -21,13 +20,6 @@ import {
   text,
   withQuickReplies,
 } from './context.ts';
-
-/** Intents whose answer is general unless the person's own record is asked for. */
-export const PERSONAL_TOPIC_INTENTS: ReadonlySet<IntentName> = new Set([
-  'contribution_balance',
-  'hospital_rights',
-  'unemployment_benefit',
-]);
 
 /** The topic a match asks for: a postback `topic=<id>`, else the NLU's intent and entities. */
 export function topicFor(match: IntentMatch): { topic: Topic; specific: boolean } | undefined {
@@ -69,7 +61,13 @@ export function generalAndPersonal(personal: IntentHandler): IntentHandler {
       const general = renderTopic(ctx, choice.topic);
       return [general, ...mine].slice(0, 5);
     }
-    if (!choice) return personal(ctx, match);
+    if (!choice) {
+      // Every topic intent has a default answer; should one be missing, never send a link or
+      // personal data into a group.
+      return ctx.isPrivate
+        ? personal(ctx, match)
+        : [text(String(ctx.t('knowledge.common.privateOnly')))];
+    }
     const messages = topicMessages(ctx, choice.topic, { seeMine: ctx.isPrivate && !!ctx.userId });
     if (!ctx.isPrivate && (match.entities as Entities).personal) {
       return withQuickReplies(

@@ -1,4 +1,6 @@
 /** `npm run cli -- <command>` (SPEC §3.3). One file per command. */
+import '../check-runtime.ts';
+
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   broadcast: () => import('./broadcast.ts'),
   chat: () => import('./chat.ts'),

@@ -1,4 +1,5 @@
 /** `npm start`: the bot on Node with embedded SQLite. */
+import '../check-runtime.ts';
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../config.ts';
 import { startPushWorker } from '../news/push-jobs.ts';

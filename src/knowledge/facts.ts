@@ -48,3 +48,12 @@ export const year = (y: number): Fact => ({ kind: 'year', year: y });
 export const verbatim = (value: string): Fact => ({ kind: 'text', value });
 export const phrase = (key: string, values?: Record<string, Fact>): Fact =>
   values ? { kind: 't', key, values } : { kind: 't', key };
+
+/** The SSO hotline number in force on `day` (rule contact.hotline), verbatim. */
+export function hotline(day: string): Fact {
+  const phone = ruleValue('contact.hotline', day).phone;
+  if (typeof phone !== 'string' || phone === '') {
+    throw new TypeError('knowledge: contact.hotline has no phone');
+  }
+  return verbatim(phone);
+}

@@ -3,7 +3,7 @@
  * child allowance, invalidity, death grants, a pensioner's death). Words:
  * locales/<lang>/knowledge/benefits.json; figures: data/rules/benefits.json and sso-rules.json.
  */
-import { baht, date, num, numberField, percent, ruleSince, ruleValue, verbatim } from '../facts.ts';
+import { baht, date, hotline, num, numberField, percent, ruleSince, ruleValue } from '../facts.ts';
 import type { Facts, Topic } from '../types.ts';
 
 type Value = Readonly<Record<string, unknown>>;
@@ -25,12 +25,6 @@ function s40OptionMonthly(day: string, option: number): number {
   if (!found) throw new RangeError(`knowledge: s40.options has no option ${option}`);
   return numberField(found, 'monthly_thb');
 }
-
-const hotline = (day: string) => {
-  const phone = ruleValue('contact.hotline', day).phone;
-  if (typeof phone !== 'string') throw new TypeError('knowledge: contact.hotline has no phone');
-  return verbatim(phone);
-};
 
 /** Section 40 facts from Royal Decree No. 5 (rule s40.benefits; in the data from 2026). */
 function s40Since(day: string): Facts {

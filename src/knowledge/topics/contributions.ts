@@ -13,6 +13,7 @@ import { anyRuleHistory, anyRuleOn } from '../../rules/index.ts';
 import {
   baht,
   date,
+  hotline,
   num,
   numberField,
   percent,
@@ -63,8 +64,6 @@ function cases(ids: readonly unknown[]): Fact {
     }),
   );
 }
-
-const hotline = (day: string): Fact => verbatim(String(ruleValue('contact.hotline', day).phone));
 
 /** A YYYY-MM month in words ("ตุลาคม 2568", "October 2025"). */
 function month(period: string): Fact {

@@ -7,6 +7,7 @@
 import {
   baht,
   date,
+  hotline,
   num,
   numberField,
   percent,
@@ -34,9 +35,6 @@ function recordField(
   }
   return v as Readonly<Record<string, unknown>>;
 }
-
-const hotline = (day: string): Fact =>
-  verbatim(textField(ruleValue('contact.hotline', day), 'phone'));
 
 /** Months of contributions needed within the window before treatment (sections 33/39). */
 function eligibility(day: string): { months: Fact; window: Fact } {

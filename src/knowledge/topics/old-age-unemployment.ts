@@ -12,7 +12,17 @@ import {
   type UnemploymentCause,
   unemploymentEstimate,
 } from '../../rules/index.ts';
-import { baht, date, num, numberField, percent, phrase, ruleValue, verbatim } from '../facts.ts';
+import {
+  baht,
+  date,
+  hotline,
+  num,
+  numberField,
+  percent,
+  phrase,
+  ruleValue,
+  verbatim,
+} from '../facts.ts';
 import type { Fact, Facts, Topic } from '../types.ts';
 
 const P = 'knowledge.';
@@ -39,10 +49,6 @@ function addMonths(iso: string, n: number): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   const t = new Date(Date.UTC(y, m - 1 + n, d));
   return t.toISOString().slice(0, 10);
-}
-
-function hotline(day: string): Fact {
-  return verbatim(text('contact.hotline', 'phone', day));
 }
 
 /** "every month" / "every n months", from unemployment.procedure.report_every_months. */

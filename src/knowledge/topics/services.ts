@@ -9,7 +9,17 @@
  * rest is "not confirmed, ask 1506" in the words of each answer. Old-age savings for a worker
  * going home are the old-age domain's (`go_home`), not repeated here.
  */
-import { baht, date, num, numberField, percent, phrase, ruleValue, verbatim } from '../facts.ts';
+import {
+  baht,
+  date,
+  hotline,
+  num,
+  numberField,
+  percent,
+  phrase,
+  ruleValue,
+  verbatim,
+} from '../facts.ts';
 import type { Fact, Topic } from '../types.ts';
 
 type Value = Readonly<Record<string, unknown>>;
@@ -24,7 +34,6 @@ function stringField(value: Value, field: string): string {
 
 const text = (key: string, field: string, day: string): Fact =>
   verbatim(stringField(ruleValue(key, day), field));
-const hotline = (day: string): Fact => text('contact.hotline', 'phone', day);
 const app = (day: string): Fact => text('eservice.sso_connect', 'app', day);
 
 /** The fiscal year of the B.E. 2567 policies: its first and last day, and its year in both eras. */

@@ -31,6 +31,8 @@ import {
   KIND_WORD,
   MAX_FEATURE_CHARS,
   newFeatureBuffer,
+  trainingDictionary,
+  type WordDictionary,
 } from './tokenise.ts';
 import { newTrie, type TrieNode, trieAdd, trieScan } from './trie.ts';
 
@@ -113,6 +115,8 @@ export interface LangModel {
   scanStamp: number;
   /** feature weight by kind (word, pair, gram) */
   kindWeight: Float64Array;
+  /** The word segmentation dictionary the model was trained with (queries must use it too). */
+  dict: WordDictionary;
 }
 
 export interface Model {
@@ -138,11 +142,15 @@ function growFloat64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   return b;
 }
 
-/** Builds the model of one language from its training file (missing or empty file → no model). */
+/**
+ * Builds the model of one language from its training file (missing or empty file → no model),
+ * segmenting words with `dict` (by default the dictionary of that file alone).
+ */
 export function buildLangModel(
   lang: Lang,
   file: TrainingFile | undefined,
   o: ModelOptions = DEFAULT_OPTIONS,
+  dict: WordDictionary = trainingDictionary({ [lang]: file }),
 ): LangModel | undefined {
   if (!file?.intents) return undefined;
   const kw = kindWeights(o);
@@ -167,7 +175,7 @@ export function buildLangModel(
     }
     for (const [text, weight] of byText) keywords.push({ text, intent: c, weight });
     for (const example of entry.examples ?? []) {
-      const buf = hashFeatures(normalise(example), lang, BUF);
+      const buf = hashFeatures(normalise(example), lang, BUF, dict);
       if (buf.n === 0) continue;
       docs++;
       classDocs[c]! += 1;
@@ -232,6 +240,7 @@ export function buildLangModel(
     keywordSeen: new Float64Array(keywords.length),
     scanStamp: 0,
     kindWeight: kw,
+    dict,
   };
 }
 
@@ -240,8 +249,10 @@ export function buildModel(
   o: ModelOptions = DEFAULT_OPTIONS,
 ): Model {
   const langs = new Map<Lang, LangModel>();
+  // one dictionary for all languages: people mix them (Thai words in a Burmese question)
+  const dict = trainingDictionary(files);
   for (const [lang, file] of Object.entries(files) as [Lang, TrainingFile | undefined][]) {
-    const m = buildLangModel(lang, file, o);
+    const m = buildLangModel(lang, file, o, dict);
     if (m) langs.set(lang, m);
   }
   return { options: o, langs };
@@ -258,7 +269,7 @@ export interface Scored {
 export function scoreText(m: LangModel, norm: string, o: ModelOptions): Scored {
   const probs = new Float64Array(C);
   const acc = ACC.fill(0);
-  const buf = hashFeatures(norm, m.lang, BUF);
+  const buf = hashFeatures(norm, m.lang, BUF, m.dict);
   const { kindWeight: kwt, vocab, rows } = m;
   const { hash, kind } = buf;
   let total = 0;

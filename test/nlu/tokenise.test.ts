@@ -8,7 +8,7 @@ import {
 } from '../../src/nlu/tokenise.ts';
 
 describe('tokenise', () => {
-  it('segments Thai words with Intl.Segmenter and drops particles', () => {
+  it('segments Thai words and drops particles', () => {
     const ws = words(normalise('เงินสมทบเดือนล่าสุดเข้ายังครับ'), 'th');
     expect(ws).toContain('เงิน');
     expect(ws).toContain('สมทบ');
@@ -57,6 +57,10 @@ describe('tokenise', () => {
       ['เงินสมทบเดือนล่าสุด เข้ายัง', 'th'],
       ['how do i pay my contribution', 'en'],
       ['ຂ້ອຍຢາກຮູ້', 'lo'],
+      ['ខ្ញុំចង់ដឹង 😀 𝐀𝐁𝐂', 'km'],
+      ['ကျွန်တော် 25,000 ထက်', 'my'],
+      ['เลขบัตร 1-2345-67890-12-1 ผูกบัญชีหน่อย', 'th'],
+      ['hello 😀 wörld 𝐀𝐁𝐂 the a', 'en'],
     ] as const) {
       const expected = tokenise(text, lang)
         .map(featureHash)

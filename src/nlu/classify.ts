@@ -18,7 +18,7 @@ import {
   intentAt,
   type Model,
   type ModelOptions,
-  scoreText,
+  scoreInto,
   type TrainingFile,
 } from './model.ts';
 import { normalise } from './normalise.ts';
@@ -78,13 +78,21 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Class indices by decreasing probability (ties: INTENTS order). Insertion sort: 13 items. */
-function rank(probs: Float64Array): number[] {
-  const order: number[] = [];
+/** Scratch: the confidences of the text being classified (classification is synchronous). */
+const PROBS = new Float64Array(INTENTS.length);
+/** Scratch: class indices by decreasing confidence. */
+const ORDER = new Int32Array(INTENTS.length);
+
+/** Sorts ORDER by decreasing probability (ties: INTENTS order). Insertion sort: 16 items. */
+function rank(probs: Float64Array): Int32Array {
+  const order = ORDER;
   for (let i = 0; i < probs.length; i++) {
-    let j = order.length;
-    while (j > 0 && probs[order[j - 1]!]! < probs[i]!) j--;
-    order.splice(j, 0, i);
+    let j = i;
+    while (j > 0 && probs[order[j - 1]!]! < probs[i]!) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = i;
   }
   return order;
 }
@@ -96,14 +104,15 @@ export function classify(text: string, hint?: ClassifyHint): Classification {
   const norm = normalise(raw);
   const lang = detectLang(raw) ?? hintLang ?? 'th';
   // nothing to go on: empty, blank, or a single character once stretched letters are collapsed
-  if (SUBSTANCE.exec(norm) === null) {
+  if (!SUBSTANCE.test(norm)) {
     return { intent: 'unknown', confidence: 0, lang, entities: {}, alternatives: [] };
   }
   const entities = extractEntitiesNormalised(norm);
   const m = getModel();
   const lm = m.langs.get(lang) ?? (hintLang ? m.langs.get(hintLang) : undefined);
   if (!lm) return { intent: 'unknown', confidence: 0, lang, entities, alternatives: [] };
-  const { probs, known } = scoreText(lm, norm, m.options);
+  const probs = PROBS;
+  const known = scoreInto(lm, norm, m.options, probs);
   const order = rank(probs);
   const top = order[0] ?? UNKNOWN_INDEX;
   const conf = probs[top] ?? 0;
@@ -115,8 +124,8 @@ export function classify(text: string, hint?: ClassifyHint): Classification {
     confidence = Math.max(probs[UNKNOWN_INDEX]!, 1 - conf, 1 - known);
   }
   const alternatives: Alternative[] = [];
-  for (const i of order) {
-    if (alternatives.length === 3) break;
+  for (let k = 0; k < order.length && alternatives.length < 3; k++) {
+    const i = order[k]!;
     const name = intentAt(i);
     if (name === 'unknown' || name === intent) continue;
     alternatives.push({ intent: name, score: round(probs[i]!) });

@@ -35,6 +35,7 @@ import { normalise } from './normalise.ts';
 import { findProvinceNormalised, type Province } from './provinces.ts';
 import {
   type CompactTrie,
+  compactStart,
   compactStep,
   compileTrie,
   newTrie,
@@ -775,7 +776,7 @@ function scan(lex: Lexicon, text: string): void {
     if (i >= numEnd && isDigit(c) && (i === 0 || !isDigit(text.charCodeAt(i - 1)))) {
       numEnd = readNumeral(text, i);
     }
-    let node = trie.first[c]!;
+    let node = compactStart(trie, c);
     let j = i + 1;
     let numLen = 0;
     let roles = 0;

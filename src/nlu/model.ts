@@ -34,7 +34,14 @@ import {
   trainingDictionary,
   type WordDictionary,
 } from './tokenise.ts';
-import { newTrie, type TrieNode, trieAdd, trieScan } from './trie.ts';
+import {
+  type CompactTrie,
+  compactStart,
+  compactStep,
+  compileTrie,
+  newTrie,
+  trieAdd,
+} from './trie.ts';
 
 export interface IntentTraining {
   examples?: readonly string[];
@@ -101,7 +108,6 @@ export interface LangModel {
   examples: number;
   /** feature hash → row */
   vocab: IntTable;
-  /** V×C centred log-likelihoods, feature-major. */
   /**
    * V rows of ROW floats: the C centred log-likelihoods of the feature, then its idf (one row per
    * feature, so scoring a feature reads one contiguous block).
@@ -109,7 +115,7 @@ export interface LangModel {
   rows: Float32Array;
   prior: Float64Array;
   keywords: Keyword[];
-  keywordTrie: TrieNode;
+  keywordTrie: CompactTrie;
   /** Scratch: per keyword, the scan stamp of the last query that matched it. */
   keywordSeen: Float64Array;
   scanStamp: number;
@@ -127,6 +133,9 @@ export interface Model {
 const BUF = newFeatureBuffer();
 /** Scratch score accumulator (classification is synchronous, so one is enough). */
 const ACC = new Float64Array(INTENTS.length);
+/** Scratch for scoreText: the row offset and weight of each known feature of the query. */
+const BASES = new Int32Array(BUF.hash.length);
+const XS = new Float64Array(BUF.hash.length);
 
 function kindWeights(o: ModelOptions): Float64Array {
   const k = new Float64Array(3);
@@ -225,10 +234,11 @@ export function buildLangModel(
   }
   const prior = new Float64Array(C);
   for (let c = 0; c < C; c++) prior[c] = classDocs[c]! > 0 ? 0 : Number.NEGATIVE_INFINITY;
-  const keywordTrie = newTrie();
+  const keywordRoot = newTrie();
   keywords.forEach((k, i) => {
-    trieAdd(keywordTrie, k.text, i);
+    trieAdd(keywordRoot, k.text, i);
   });
+  const keywordTrie = compileTrie(keywordRoot);
   return {
     lang,
     examples: docs,
@@ -268,39 +278,80 @@ export interface Scored {
 /** Scores normalised text with one language model. */
 export function scoreText(m: LangModel, norm: string, o: ModelOptions): Scored {
   const probs = new Float64Array(C);
-  const acc = ACC.fill(0);
+  const known = scoreInto(m, norm, o, probs);
+  return { probs, known };
+}
+
+/**
+ * scoreText() without allocating: writes the confidences into `probs` (length INTENTS.length)
+ * and returns the known share.
+ */
+export function scoreInto(
+  m: LangModel,
+  norm: string,
+  o: ModelOptions,
+  probs: Float64Array,
+): number {
+  const acc = ACC;
   const buf = hashFeatures(norm, m.lang, BUF, m.dict);
   const { kindWeight: kwt, vocab, rows } = m;
   const { hash, kind } = buf;
   let total = 0;
   let knownW = 0;
   let weightSum = 0;
+  // The model does not fit in the CPU's cache, so the time goes into memory loads. They are done
+  // in passes whose loads do not depend on each other (all look-ups, then all weights, then one
+  // class at a time), so the CPU overlaps the cache misses instead of waiting for each in turn.
+  // Every sum still adds its terms in feature order: the result is the same to the last bit.
+  const bases = BASES;
+  const xs = XS;
+  let nk = 0;
   for (let k = 0; k < buf.n; k++) {
     const w = kwt[kind[k]!]!;
     total += w;
     const idx = tableGet(vocab, hash[k]!);
     if (idx < 0) continue;
     knownW += w;
-    const base = idx * ROW;
-    const x = w * rows[base + C]!;
+    bases[nk] = idx * ROW;
+    xs[nk++] = w;
+  }
+  for (let j = 0; j < nk; j++) {
+    const x = xs[j]! * rows[bases[j]! + C]!;
+    xs[j] = x;
     weightSum += x;
-    for (let c = 0; c < C; c++) acc[c]! += x * rows[base + c]!;
+  }
+  for (let c = 0; c < C; c++) {
+    let a = 0;
+    for (let j = 0; j < nk; j++) a += xs[j]! * rows[bases[j]! + c]!;
+    acc[c] = a;
   }
   const denom = weightSum > 0 ? weightSum ** o.lengthPower : 1;
   for (let c = 0; c < C; c++) acc[c] = acc[c]! / denom + m.prior[c]!;
   if (total > 0) acc[UNKNOWN]! += o.oovBoost * (1 - knownW / total);
   let kwHit = false;
   if (m.keywords.length > 0) {
-    const text = norm.length > MAX_FEATURE_CHARS ? norm.slice(0, MAX_FEATURE_CHARS) : norm;
+    // every keyword found in the first MAX_FEATURE_CHARS characters, each counted once
+    const n = Math.min(norm.length, MAX_FEATURE_CHARS);
     const stamp = ++m.scanStamp;
     const seen = m.keywordSeen;
-    trieScan(m.keywordTrie, text, (id) => {
-      if (seen[id] === stamp) return;
-      seen[id] = stamp;
-      const k = m.keywords[id]!;
-      acc[k.intent]! += k.weight * o.keywordScale;
-      kwHit = true;
-    });
+    const t = m.keywordTrie;
+    for (let i = 0; i < n; i++) {
+      let node = compactStart(t, norm.charCodeAt(i));
+      let j = i + 1;
+      while (node >= 0) {
+        const end = t.idStart[node]! + t.idCount[node]!;
+        for (let q = t.idStart[node]!; q < end; q++) {
+          const id = t.ids[q]!;
+          if (seen[id] === stamp) continue;
+          seen[id] = stamp;
+          const k = m.keywords[id]!;
+          acc[k.intent]! += k.weight * o.keywordScale;
+          kwHit = true;
+        }
+        if (j >= n) break;
+        node = compactStep(t, node, norm.charCodeAt(j++));
+      }
+    }
   }
   let max = Number.NEGATIVE_INFINITY;
   for (let c = 0; c < C; c++) {
@@ -314,8 +365,7 @@ export function scoreText(m: LangModel, norm: string, o: ModelOptions): Scored {
     sum += e;
   }
   for (let c = 0; c < C; c++) probs[c]! /= sum;
-  const known = total > 0 ? knownW / total : kwHit ? 1 : 0;
-  return { probs, known };
+  return total > 0 ? knownW / total : kwHit ? 1 : 0;
 }
 
 export function intentAt(i: number): Intent {

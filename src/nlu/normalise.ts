@@ -28,7 +28,14 @@
 import kmPlaces from '../../locales/km/places.json' with { type: 'json' };
 import loPlaces from '../../locales/lo/places.json' with { type: 'json' };
 import myPlaces from '../../locales/my/places.json' with { type: 'json' };
-import { newTrie, trieAdd, trieScan } from './trie.ts';
+import {
+  type CompactTrie,
+  compactStart,
+  compactStep,
+  compileTrie,
+  newTrie,
+  trieAdd,
+} from './trie.ts';
 import { isZawgyi, zawgyiToUnicode } from './zawgyi.ts';
 
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad\u180e]/g;
@@ -286,14 +293,30 @@ const CANONICAL: readonly Rule[] = [
 ];
 
 /** All rule triggers in one trie, so a single scan tells which rules can apply. */
-const RULE_TRIE = newTrie();
-CANONICAL.forEach((r, i) => {
-  for (const w of r.when) trieAdd(RULE_TRIE, w, i);
-});
+const RULE_TRIE: CompactTrie = (() => {
+  const root = newTrie();
+  CANONICAL.forEach((r, i) => {
+    for (const w of r.when) trieAdd(root, w, i);
+  });
+  return compileTrie(root);
+})();
 const ACTIVE = new Uint8Array(CANONICAL.length);
 
-function markActive(id: number): void {
-  ACTIVE[id] = 1;
+/** Sets ACTIVE[i] for every rule whose trigger occurs in `s` (and clears the others). */
+function markActive(s: string): void {
+  ACTIVE.fill(0);
+  const t = RULE_TRIE;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    let node = compactStart(t, s.charCodeAt(i));
+    let j = i + 1;
+    while (node >= 0) {
+      const end = t.idStart[node]! + t.idCount[node]!;
+      for (let k = t.idStart[node]!; k < end; k++) ACTIVE[t.ids[k]!] = 1;
+      if (j >= n) break;
+      node = compactStep(t, node, s.charCodeAt(j++));
+    }
+  }
 }
 
 const PARTICLE =
@@ -320,8 +343,7 @@ export function normalise(text: string): string {
   }
   if (DOUBLED.test(s)) s = s.replace(DUP_MARK, '$1').replace(STRETCH, '$1');
   if (s.includes('555')) s = s.replace(LAUGH, '55');
-  ACTIVE.fill(0);
-  trieScan(RULE_TRIE, s, markActive);
+  markActive(s);
   for (let i = 0; i < CANONICAL.length; i++) {
     if (ACTIVE[i]) {
       const r = CANONICAL[i]!;

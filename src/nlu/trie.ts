@@ -46,7 +46,7 @@ export function trieScan(root: TrieNode, text: string, hit: (id: number) => void
  * first character, then each node's children as a sorted run of (char, node) pairs.
  */
 export interface CompactTrie {
-  /** First character → node, or -1. */
+  /** First character → node, or -1 (characters past its end: -1 too, see compactStart). */
   readonly first: Int32Array;
   readonly childStart: Int32Array;
   readonly childCount: Int32Array;
@@ -94,9 +94,15 @@ export function compileTrie(root: TrieNode): CompactTrie {
     idCount[i] = n.ids?.length ?? 0;
     for (const id of n.ids ?? []) ids[d++] = id;
   });
-  const first = new Int32Array(65536).fill(-1);
+  // as long as the highest first character needs (Khmer: 6 K entries, not 64 K)
+  const first = new Int32Array(Math.max(0, ...root.next.keys()) + 1).fill(-1);
   for (const [c, child] of root.next) first[c] = index.get(child)!;
   return { first, childStart, childCount, childChar, childNode, idStart, idCount, ids };
+}
+
+/** The node of the one-character prefix `c`, or -1. */
+export function compactStart(t: CompactTrie, c: number): number {
+  return c < t.first.length ? t.first[c]! : -1;
 }
 
 /** The child of `node` for character `c`, or -1. */

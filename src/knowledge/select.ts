@@ -2,7 +2,7 @@
  * Which topic answers a question: the NLU's intent and entities (topic, benefit, cause, section)
  * score the topics; an entity that names the subject outweighs the intent, so a question the
  * classifier put under a neighbouring intent still gets the right answer. Pure and cheap: the
- * candidates come from indexes built once.
+ * candidates come from indexes built once, and a call allocates nothing.
  */
 import type { IntentName } from '../intents.ts';
 import type { Entities } from '../nlu/entities.ts';
@@ -38,23 +38,41 @@ const BY_BENEFIT = index((t) => t.match.benefit);
 const BY_CAUSE = index((t) => t.match.cause);
 const BY_INTENT = index((t) => t.match.intent);
 
+/** The answers, built once: selecting a topic allocates nothing (it runs on every question). */
+const CHOICES: readonly (readonly [TopicChoice, TopicChoice])[] = TOPICS.map((topic) => [
+  Object.freeze({ topic, specific: false }),
+  Object.freeze({ topic, specific: true }),
+]);
+
+/** Scratch: CANDIDATE[i] === stamp when topic i is a candidate of the current call. */
+const CANDIDATE = new Float64Array(TOPICS.length);
+let stamp = 0;
+
+function mark(ids: readonly number[] | undefined): void {
+  if (ids) for (const i of ids) CANDIDATE[i] = stamp;
+}
+
+/** Whether the topic's list for one entity kind, if it has one, names the value found. */
+function listed<K extends string>(list: readonly K[] | undefined, found: K | undefined): boolean {
+  return list === undefined || (found !== undefined && list.includes(found));
+}
+
 /** The best topic for an intent and its entities, or undefined when none fits. */
 export function selectTopic(
   intent: IntentName,
   entities: Readonly<Entities>,
 ): TopicChoice | undefined {
-  const candidates = new Set<number>();
-  const add = (ids: readonly number[] | undefined) => {
-    if (ids) for (const i of ids) candidates.add(i);
-  };
-  if (entities.topic) add(BY_TOPIC.get(entities.topic));
-  if (entities.benefit) add(BY_BENEFIT.get(entities.benefit));
-  if (entities.cause) add(BY_CAUSE.get(entities.cause));
-  add(BY_INTENT.get(intent));
-  let best: Topic | undefined;
+  stamp++;
+  if (entities.topic) mark(BY_TOPIC.get(entities.topic));
+  if (entities.benefit) mark(BY_BENEFIT.get(entities.benefit));
+  if (entities.cause) mark(BY_CAUSE.get(entities.cause));
+  mark(BY_INTENT.get(intent));
+  let best = -1;
   let bestScore = 0;
   let bestSpecific = false;
-  for (const i of [...candidates].sort((a, b) => a - b)) {
+  // candidates in TOPICS order: on a tie the first listed wins
+  for (let i = 0; i < TOPICS.length; i++) {
+    if (CANDIDATE[i] !== stamp) continue;
     const t = TOPICS[i]!;
     const m = t.match;
     let score = 0;
@@ -71,17 +89,15 @@ export function selectTopic(
       score += W_CAUSE;
       specific = true;
     }
-    if (m.all) {
-      const kinds = [
-        [m.topic, entities.topic],
-        [m.benefit, entities.benefit],
-        [m.cause, entities.cause],
-      ] as const;
-      const missed = kinds.some(
-        ([listed, found]) =>
-          listed !== undefined && !(found && (listed as readonly string[]).includes(found)),
-      );
-      if (missed) continue;
+    if (
+      m.all &&
+      !(
+        listed(m.topic, entities.topic) &&
+        listed(m.benefit, entities.benefit) &&
+        listed(m.cause, entities.cause)
+      )
+    ) {
+      continue;
     }
     if (m.intent?.includes(intent)) score += W_INTENT + (t.isDefault ? W_DEFAULT : 0);
     if (entities.section !== undefined && t.sections) {
@@ -90,12 +106,12 @@ export function selectTopic(
     // By intent alone only the intent's default answers.
     if (!specific && !t.isDefault) continue;
     if (score > bestScore) {
-      best = t;
+      best = i;
       bestScore = score;
       bestSpecific = specific;
     }
   }
-  return best ? { topic: best, specific: bestSpecific } : undefined;
+  return best >= 0 ? CHOICES[best]![bestSpecific ? 1 : 0] : undefined;
 }
 
 /** A topic by id (postbacks `action=benefit_info&topic=<id>`). */

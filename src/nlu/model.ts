@@ -300,9 +300,9 @@ export function scoreInto(
   let knownW = 0;
   let weightSum = 0;
   // The model does not fit in the CPU's cache, so the time goes into memory loads. They are done
-  // in passes whose loads do not depend on each other (all look-ups, then all weights, then one
-  // class at a time), so the CPU overlaps the cache misses instead of waiting for each in turn.
-  // Every sum still adds its terms in feature order: the result is the same to the last bit.
+  // in passes whose loads do not depend on each other (all look-ups, then all weights, then the
+  // classes), so the CPU overlaps the cache misses instead of waiting for each in turn. Every sum
+  // still adds its terms in feature order: the result is the same to the last bit.
   const bases = BASES;
   const xs = XS;
   let nk = 0;
@@ -320,7 +320,40 @@ export function scoreInto(
     xs[j] = x;
     weightSum += x;
   }
-  for (let c = 0; c < C; c++) {
+  // eight classes per pass, their sums in registers (a pass per class would reload xs and bases
+  // for every class; all sixteen at once would not fit in the registers)
+  let c = 0;
+  for (; c + 8 <= C; c += 8) {
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let a4 = 0;
+    let a5 = 0;
+    let a6 = 0;
+    let a7 = 0;
+    for (let j = 0; j < nk; j++) {
+      const b = bases[j]! + c;
+      const x = xs[j]!;
+      a0 += x * rows[b]!;
+      a1 += x * rows[b + 1]!;
+      a2 += x * rows[b + 2]!;
+      a3 += x * rows[b + 3]!;
+      a4 += x * rows[b + 4]!;
+      a5 += x * rows[b + 5]!;
+      a6 += x * rows[b + 6]!;
+      a7 += x * rows[b + 7]!;
+    }
+    acc[c] = a0;
+    acc[c + 1] = a1;
+    acc[c + 2] = a2;
+    acc[c + 3] = a3;
+    acc[c + 4] = a4;
+    acc[c + 5] = a5;
+    acc[c + 6] = a6;
+    acc[c + 7] = a7;
+  }
+  for (; c < C; c++) {
     let a = 0;
     for (let j = 0; j < nk; j++) a += xs[j]! * rows[bases[j]! + c]!;
     acc[c] = a;

@@ -15,6 +15,7 @@ import kmPlaces from '../../locales/km/places.json' with { type: 'json' };
 import loPlaces from '../../locales/lo/places.json' with { type: 'json' };
 import myPlaces from '../../locales/my/places.json' with { type: 'json' };
 import { normalise } from './normalise.ts';
+import { compactStart, compactStep, compileTrie, newTrie, trieAdd } from './trie.ts';
 
 export interface Province {
   /** DOPA province code, e.g. "10" for Bangkok. */
@@ -124,37 +125,23 @@ const OVERRIDES: Readonly<Record<string, readonly string[]>> = {
 const AMBIGUOUS = new Set(['เลย', 'ตาก', 'แพร่', 'น่าน', 'ตรัง', 'ชม.']);
 const PLACE_MARKERS = ['จังหวัด', 'จ.', 'เมือง', 'ประกันสังคม', 'สำนักงาน', 'สาขา', 'แถว', 'อยู่'];
 
-interface TrieNode {
-  next: Map<number, TrieNode>;
-  code?: string;
-  alias?: string;
-  latin?: boolean;
+/** What an alias stands for; a trie node's id is the index in ALIAS_INFO. */
+interface AliasInfo {
+  code: string;
+  alias: string;
+  latin: boolean;
 }
 
-function newNode(): TrieNode {
-  return { next: new Map() };
-}
-
-const ROOT = newNode();
+const ALIAS_INFO: AliasInfo[] = [];
+const ROOT = newTrie();
 
 const SPACE = /\s+/g;
 
 function addAlias(alias: string, code: string): void {
   const key = normalise(alias).replace(SPACE, '');
   if (!key) return;
-  let node = ROOT;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    let n = node.next.get(c);
-    if (!n) {
-      n = newNode();
-      node.next.set(c, n);
-    }
-    node = n;
-  }
-  node.code = code;
-  node.alias = key;
-  node.latin = /^[a-z.]+$/.test(key);
+  trieAdd(ROOT, key, ALIAS_INFO.length);
+  ALIAS_INFO.push({ code, alias: key, latin: /^[a-z.]+$/.test(key) });
 }
 
 for (const p of PROVINCES) {
@@ -168,6 +155,8 @@ for (const places of NATIVE) {
   }
 }
 for (const [code, list] of Object.entries(OVERRIDES)) for (const a of list) addAlias(a, code);
+/** The aliases frozen into typed arrays (the scan runs at every position of every question). */
+const TRIE = compileTrie(ROOT);
 
 function isLatinLetter(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
@@ -201,33 +190,29 @@ function ambiguousOk(text: string, alias: string, start: number, end: number): b
 /** Finds the first province mentioned in already-normalised text. */
 export function findProvinceNormalised(text: string): Province | undefined {
   const n = text.length;
+  const t = TRIE;
   for (let i = 0; i < n; i++) {
     const first = text.charCodeAt(i);
     if (isSpace(first)) continue;
     const latinStart = isLatinLetter(first);
     if (latinStart && i > 0 && isLatinLetter(text.charCodeAt(i - 1))) continue;
-    let node: TrieNode | undefined = ROOT;
-    let best: TrieNode | undefined;
-    let bestEnd = i;
-    let j = i;
-    while (j < n && node) {
-      const c = text.charCodeAt(j);
-      if (isSpace(c) && j > i) {
-        j++;
-        continue;
-      }
-      node = node.next.get(c);
-      j++;
-      if (node?.code) {
-        if (!node.latin || j >= n || !isLatinLetter(text.charCodeAt(j))) {
-          if (!AMBIGUOUS.has(node.alias ?? '') || ambiguousOk(text, node.alias ?? '', i, j)) {
-            best = node;
-            bestEnd = j;
-          }
+    let node = compactStart(t, first);
+    let best: AliasInfo | undefined;
+    let j = i + 1;
+    while (node >= 0) {
+      const count = t.idCount[node]!;
+      if (count > 0) {
+        // the alias added last wins when two spell alike
+        const a = ALIAS_INFO[t.ids[t.idStart[node]! + count - 1]!]!;
+        if (!a.latin || j >= n || !isLatinLetter(text.charCodeAt(j))) {
+          if (!AMBIGUOUS.has(a.alias) || ambiguousOk(text, a.alias, i, j)) best = a;
         }
       }
+      while (j < n && isSpace(text.charCodeAt(j))) j++; // spaces inside a name are skipped
+      if (j >= n) break;
+      node = compactStep(t, node, text.charCodeAt(j++));
     }
-    if (best?.code && bestEnd > i) {
+    if (best) {
       const p = BY_CODE.get(best.code);
       if (p) return p;
     }

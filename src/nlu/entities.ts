@@ -597,13 +597,24 @@ function isMark(c: number): boolean {
   return (c >= 0x17b4 && c <= 0x17d3) || c === 0x17dd;
 }
 
+/**
+ * Whether a term cannot start after `prev`: a Khmer coeng or Myanmar virama, or a Thai / Lao
+ * leading vowel (the term would start mid-syllable: "ปิด" in "เปิด").
+ */
+function midSyllable(prev: number): boolean {
+  return (
+    prev === 0x17d2 ||
+    prev === 0x1039 ||
+    (prev >= 0x0e40 && prev <= 0x0e44) ||
+    (prev >= 0x0ec0 && prev <= 0x0ec4)
+  );
+}
+
 /** Whether a term found at [i, j) stands on its own (word edges, whole clusters). */
 function edgesOk(text: string, i: number, j: number, edge: number): boolean {
   const prev = i > 0 ? text.charCodeAt(i - 1) : 32;
   const next = j < text.length ? text.charCodeAt(j) : 32;
-  if (prev === 0x17d2 || prev === 0x1039) return false; // Khmer coeng / Myanmar virama
-  // a Thai / Lao leading vowel before the term: it starts mid-syllable ("ปิด" in "เปิด")
-  if ((prev >= 0x0e40 && prev <= 0x0e44) || (prev >= 0x0ec0 && prev <= 0x0ec4)) return false;
+  if (midSyllable(prev)) return false;
   if (isMark(next)) return false;
   if (edge === 0) return true;
   if (edge & E_START_LETTER && isLatin(prev)) return false;
@@ -776,6 +787,8 @@ function scan(lex: Lexicon, text: string): void {
     if (i >= numEnd && isDigit(c) && (i === 0 || !isDigit(text.charCodeAt(i - 1)))) {
       numEnd = readNumeral(text, i);
     }
+    // edgesOk() turns down every term starting here: skip the walk
+    if (i > 0 && midSyllable(text.charCodeAt(i - 1))) continue;
     let node = compactStart(trie, c);
     let j = i + 1;
     let numLen = 0;

@@ -355,5 +355,43 @@ export function normalise(text: string): string {
     s = s.replace(PARTICLE, ' ');
     if (s !== before) s = s.replace(PARTICLE, ' ');
   }
-  return s.replace(SPACES, ' ').trim();
+  return tidySpaces(s) ? s.replace(SPACES, ' ').trim() : s;
+}
+
+/**
+ * Whether `s` has whitespace to collapse or trim: a space at either end, two in a row, or any
+ * other whitespace (most texts have none, and the replace would copy them for nothing).
+ */
+function tidySpaces(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  if (s.charCodeAt(0) === 32 || s.charCodeAt(n - 1) === 32) return true;
+  let prevSpace = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) {
+      if (prevSpace) return true;
+      prevSpace = true;
+      continue;
+    }
+    prevSpace = false;
+    if (isOtherSpace(c)) return true;
+  }
+  return false;
+}
+
+/** JavaScript's \s (what SPACES and trim() remove) other than the plain space. */
+function isOtherSpace(c: number): boolean {
+  if (c < 0xa0) return c >= 9 && c <= 13;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }

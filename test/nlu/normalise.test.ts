@@ -24,6 +24,10 @@ describe('normalise', () => {
     expect(normalise('  เงิน   สมทบ \t  เข้ายัง  ')).toBe('เงิน สมทบ เข้ายัง');
     expect(normalise('   \n ')).toBe('');
     expect(normalise('')).toBe('');
+    // any whitespace, alone or in a run, at an end or inside: one space, none at the ends
+    expect(normalise('เงิน\u00a0สมทบ\u3000เข้า\u2009ยัง\u200a')).toBe('เงิน สมทบ เข้า ยัง');
+    expect(normalise('a b')).toBe('a b');
+    expect(normalise(' a')).toBe('a');
   });
 
   it('collapses characters stretched 3+ times', () => {

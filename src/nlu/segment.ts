@@ -20,6 +20,14 @@
  *    nor before a consonant that a following asat / thanthakhat makes silent), so a dictionary
  *    word never matches half a syllable ("ที" in "ที่").
  */
+import {
+  type CompactTrie,
+  compactStart,
+  compactStep,
+  compileTrie,
+  newTrie,
+  trieAdd,
+} from './trie.ts';
 
 /** Character classes: not part of a word; other letters and digits; one class per script. */
 const C_SEP = 0;
@@ -131,81 +139,19 @@ function cutAllowed(text: string, p: number, start: number, end: number): boolea
 
 // ---------------------------------------------------------------- the dictionary
 
-/** A dictionary trie frozen into typed arrays: each node's children are a sorted run. */
+/** The dictionary: its words in a trie frozen into typed arrays. */
 export interface WordDictionary {
   /** Number of words (tests, reports). */
   readonly size: number;
-  readonly childStart: Int32Array;
-  readonly childCount: Int32Array;
-  readonly childChar: Uint16Array;
-  readonly childNode: Int32Array;
-  /** 1 when a word ends at the node. */
-  readonly final: Uint8Array;
+  readonly trie: CompactTrie;
 }
 
-interface BuildNode {
-  next: Map<number, BuildNode>;
-  final: boolean;
-}
-
-/** Builds the dictionary trie of `words` (node 0 is the root). */
+/** Builds the dictionary of `words`. */
 export function dictionaryOf(words: Iterable<string>): WordDictionary {
-  const root: BuildNode = { next: new Map(), final: false };
-  let size = 0;
-  for (const w of words) {
-    let node = root;
-    for (let i = 0; i < w.length; i++) {
-      const c = w.charCodeAt(i);
-      let n = node.next.get(c);
-      if (!n) {
-        n = { next: new Map(), final: false };
-        node.next.set(c, n);
-      }
-      node = n;
-    }
-    if (!node.final) size++;
-    node.final = true;
-  }
-  const nodes: BuildNode[] = [];
-  const queue: BuildNode[] = [root];
-  const index = new Map<BuildNode, number>();
-  // breadth first, so a node's children get consecutive numbers
-  while (queue.length > 0) {
-    const n = queue.shift()!;
-    index.set(n, nodes.length);
-    nodes.push(n);
-    for (const k of [...n.next.keys()].sort((a, b) => a - b)) queue.push(n.next.get(k)!);
-  }
-  const N = nodes.length;
-  const childStart = new Int32Array(N);
-  const childCount = new Int32Array(N);
-  const childChar = new Uint16Array(N);
-  const childNode = new Int32Array(N);
-  const final = new Uint8Array(N);
-  let e = 0;
-  nodes.forEach((n, i) => {
-    childStart[i] = e;
-    childCount[i] = n.next.size;
-    final[i] = n.final ? 1 : 0;
-    for (const k of [...n.next.keys()].sort((a, b) => a - b)) {
-      childChar[e] = k;
-      childNode[e++] = index.get(n.next.get(k)!)!;
-    }
-  });
-  return { size, childStart, childCount, childChar, childNode, final };
-}
-
-function step(d: WordDictionary, node: number, c: number): number {
-  let lo = d.childStart[node]!;
-  let hi = lo + d.childCount[node]! - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const m = d.childChar[mid]!;
-    if (m === c) return d.childNode[mid]!;
-    if (m < c) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+  const root = newTrie();
+  const unique = new Set(words);
+  for (const w of unique) if (w) trieAdd(root, w, 0);
+  return { size: unique.size, trie: compileTrie(root) };
 }
 
 /**
@@ -289,11 +235,10 @@ function segmentRun(d: WordDictionary, text: string, start: number, end: number,
     if (!cuts[p]) continue;
     // dictionary words starting at p, shortest first
     let nEnds = 0;
-    let node = 0;
-    for (let q = p; q < len; q++) {
-      node = step(d, node, text.charCodeAt(start + q));
-      if (node < 0) break;
-      if (d.final[node] && cuts[q + 1]) {
+    const t = d.trie;
+    let node = compactStart(t, text.charCodeAt(start + p));
+    for (let q = p; node >= 0; ) {
+      if (t.idCount[node]! > 0 && cuts[q + 1]) {
         if (nEnds === ends.length) {
           const bigger = new Int32Array(nEnds * 2);
           bigger.set(ends);
@@ -301,6 +246,8 @@ function segmentRun(d: WordDictionary, text: string, start: number, end: number,
         }
         ends[nEnds++] = q + 1;
       }
+      if (++q >= len) break;
+      node = compactStep(t, node, text.charCodeAt(start + q));
     }
     let gapEnd = p + 1;
     while (!cuts[gapEnd]) gapEnd++;

@@ -1,6 +1,7 @@
 /**
- * A small character trie for finding many fixed strings in short texts: one walk per start
- * position, no regex, no allocation per query.
+ * A small character trie for finding many fixed strings in short texts: built with Maps, then
+ * frozen into typed arrays (compileTrie) that the scans walk, one walk per start position, no
+ * regex, no allocation per query.
  */
 export interface TrieNode {
   next: Map<number, TrieNode>;
@@ -25,20 +26,6 @@ export function trieAdd(root: TrieNode, key: string, id: number): void {
   }
   if (node.ids) node.ids.push(id);
   else node.ids = [id];
-}
-
-/** Calls `hit(id)` for every occurrence of every key in `text` (a key may be reported twice). */
-export function trieScan(root: TrieNode, text: string, hit: (id: number) => void): void {
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    let node = root.next.get(text.charCodeAt(i));
-    let j = i + 1;
-    while (node) {
-      if (node.ids) for (const id of node.ids) hit(id);
-      if (j >= n) break;
-      node = node.next.get(text.charCodeAt(j++));
-    }
-  }
 }
 
 /**

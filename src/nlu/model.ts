@@ -5,7 +5,7 @@
  * Why naive Bayes: it trains in a single counting pass at start-up (no ML runtime, no pre-built
  * artefact to ship, ~0.2–0.4 s for all five languages), it is deterministic, it copes well with
  * few examples per class and with sparse, overlapping n-gram features, and scoring is one hash
- * lookup plus 13 multiply-adds per feature (tens of microseconds per utterance). In 5-fold
+ * lookup plus a multiply-add per class per feature (a few microseconds per utterance). In 5-fold
  * cross-validation on the training files it did as well as the variants tried (idf on/off,
  * different n-gram ranges and smoothing), and it generalises to unseen phrasings mainly through
  * the character n-grams and the normalisation.

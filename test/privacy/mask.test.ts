@@ -29,3 +29,18 @@ describe('maskPersonalData', () => {
     expect(maskPersonalData(s)).toBe(s);
   });
 });
+
+describe('staff-flag notes', () => {
+  it('mask IDs in any form, laser codes, birth dates and phones, keeping the usual ID mask', async () => {
+    const { maskNote } = await import('../../src/store/staff-flags.ts');
+    const note = maskNote(
+      'ขอคุยกับเจ้าหน้าที่ 3100600123450 / ๑๑๐๑๗๐๐๑๙๒๓๓๑ หลังบัตร ME0-1234567-89 เกิด 15/03/2513 โทร 081 234 5678',
+    );
+    expect(note).toContain('3-1006-xxxxx-xx-0');
+    expect(note).toContain('[ID]');
+    expect(note).toContain('[LASER]');
+    expect(note).toContain('[DATE]');
+    expect(note).toContain('[PHONE]');
+    expect(note).not.toMatch(/๑๑๐๑|1234567|2513|5678/);
+  });
+});

@@ -7,7 +7,7 @@
 import type { Deps } from './deps.ts';
 import { onAccountLink } from './handlers/account.ts';
 import type { Ctx, IntentMatch } from './handlers/context.ts';
-import { unsupportedMessage, welcome } from './handlers/general.ts';
+import { joinedGroup, unsupportedMessage, welcome } from './handlers/general.ts';
 import { intentHandlers } from './handlers/index.ts';
 import { answer, withLanguageNote } from './handlers/router.ts';
 import { resolveLang } from './i18n.ts';
@@ -42,6 +42,7 @@ export const HANDLED_EVENT_TYPES = new Set([
   'follow',
   'unfollow',
   'accountLink',
+  'join',
 ]);
 
 /** Processes a recorded event where the runtime processes them (`Deps.events`). */
@@ -123,6 +124,8 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
   const ctx: Ctx = { deps, event, userId, user, lang, t: deps.i18n.t(lang), now, isPrivate };
 
   if (event.type === 'follow') return welcome(ctx);
+  // Added to a group or room: say what the bot does there (general answers only) and stay.
+  if (event.type === 'join') return joinedGroup(ctx);
   if (isAccountLinkEvent(event)) return onAccountLink(ctx, event);
   if (isTextMessageEvent(event)) {
     const match = understand(event.message.text, lang);

@@ -80,3 +80,29 @@ export function unsupportedMessage(ctx: Ctx, messageType: string): Message[] {
     quickReplies(ctx.t, MAIN_INTENTS),
   );
 }
+
+/**
+ * Added to a group or room: the help menu and one line that personal data and linking happen
+ * only in a 1:1 chat. The bot stays (members ask general questions there); no one's data is read.
+ */
+export async function joinedGroup(ctx: Ctx): Promise<Message[]> {
+  const [help] = await greetingHelp(ctx, {
+    intent: 'greeting_help',
+    confidence: 1,
+    entities: {},
+    alternatives: [],
+  });
+  return withQuickReplies(
+    [
+      { ...help!, quickReply: undefined } as Message,
+      text(String(ctx.t('knowledge.common.privateOnly'))),
+    ],
+    choiceQuickReplies(ctx.t, [
+      'benefit_info',
+      'section40_info',
+      'pay_contribution',
+      'office_location',
+      'news',
+    ]),
+  );
+}

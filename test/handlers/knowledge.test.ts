@@ -140,6 +140,23 @@ describe('linked users, 1:1 and groups', () => {
     expect(body).not.toContain('ข้อมูล ณ');
   });
 
+  it('added to a group, the bot introduces itself and says personal data is 1:1 only', async () => {
+    const join = {
+      type: 'join',
+      mode: 'active',
+      timestamp: now,
+      source: { type: 'group', groupId: `C${'1'.repeat(32)}` },
+      webhookEventId: `01JOIN${String(now).slice(-10)}ABCDEFGHJK`,
+      deliveryContext: { isRedelivery: false },
+      replyToken: 'rt-join-1',
+    };
+    const messages = await send(join);
+    const body = JSON.stringify(messages);
+    expect(messages[0]!.type).toBe('flex');
+    expect(body).toContain('แชต 1:1');
+    expect(body).not.toContain('linkToken=');
+  });
+
   it('in a group, a linked user gets general answers only and is told to ask 1:1', async () => {
     const messages = await send(inGroup(linked, 'เงินสมทบของฉันเท่าไหร่'));
     const body = JSON.stringify(messages);

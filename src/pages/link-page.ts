@@ -10,7 +10,7 @@ export interface LinkPageModel {
   lang: Lang;
   t: Translate;
   linkToken: string;
-  error?: 'mismatch' | 'tooMany' | 'invalidToken';
+  error?: 'mismatch' | 'tooMany' | 'invalidToken' | 'badId' | 'badDate';
   values?: { nationalId?: string; birthDate?: string };
 }
 
@@ -43,7 +43,11 @@ export function renderLinkPage(m: LinkPageModel): HtmlEscapedString | Promise<Ht
         ? t('link.tooMany')
         : m.error === 'invalidToken'
           ? t('link.invalidToken')
-          : '';
+          : m.error === 'badId'
+            ? t('link.badId')
+            : m.error === 'badDate'
+              ? t('link.badDate')
+              : '';
   const showForm = m.error !== 'tooMany' && m.error !== 'invalidToken';
   return html`<!doctype html>
 <html lang="${m.lang}">

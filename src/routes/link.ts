@@ -76,6 +76,26 @@ export const linkRoutes = new Hono<AppEnv>()
     const laserCode = typeof form.laserCode === 'string' ? form.laserCode.slice(0, 32) : '';
 
     const now = deps.clock.now();
+    // A mistyped ID (checksum) or an impossible date is named before any lookup: it says
+    // nothing about the register. Only the final "does not match" stays vague.
+    const today = new Date(now + 7 * 3600_000).toISOString().slice(0, 10);
+    const formError = !isValidNationalId(nationalId)
+      ? ('badId' as const)
+      : birthDate === undefined || birthDate > today || birthDate < '1900-01-01'
+        ? ('badDate' as const)
+        : undefined;
+    if (formError) {
+      return c.html(
+        renderLinkPage({
+          lang,
+          t,
+          linkToken,
+          error: formError,
+          values: { nationalId: rawId.slice(0, 17), ...(birthDate ? { birthDate } : {}) },
+        }),
+        400,
+      );
+    }
     const since = now - LINK_FAILURE_WINDOW_MS;
     const tokenKey = `token:${await sha256Base64Url(linkToken)}`;
     const idKey = /^\d{13}$/.test(nationalId)

@@ -164,6 +164,22 @@ describe('account linking', () => {
     expect(await locked.text()).toContain('15 นาที');
   });
 
+  it('names a mistyped ID or an impossible date before any lookup, and counts no failure', async () => {
+    const linkToken = await startLink();
+    const badId = await submit({ ...goodFields(linkToken), nationalId: '3100600123451' });
+    expect(badId.status).toBe(400);
+    expect(await badId.text()).toContain('เลขหลักสุดท้าย');
+    for (const birthDate of ['1970-02-30', '2999-01-01']) {
+      const res = await submit({ ...goodFields(linkToken), birthDate });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('วันเกิดไม่ถูกต้อง');
+    }
+    for (const nationalId of ['310060012345', '31006001234500'])
+      expect((await submit({ ...goodFields(linkToken), nationalId })).status).toBe(400);
+    // None of these five counted toward the lock-out (5 failures): the right details still link.
+    expect((await submit(goodFields(linkToken))).status).toBe(303);
+  });
+
   it('locks out after 5 failures per national ID across link tokens', async () => {
     for (let i = 0; i < 5; i++) {
       await submit({ ...goodFields(`token-${i}`), laserCode: 'XX0000000000' });

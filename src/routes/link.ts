@@ -29,6 +29,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
+  // Browsers only honour it over HTTPS (production), so a local http page is unaffected.
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
 };
 
 function pageLang(c: Context<AppEnv>, value: unknown): Lang {

@@ -81,6 +81,8 @@ describe('account linking', () => {
     expect(html).toContain('lang="th"');
     expect(html).toContain('<label for="nationalId">');
     expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
     const res = await submit(goodFields(linkToken));
     expect(res.status).toBe(303);

@@ -10,6 +10,9 @@ export interface Config {
   readonly databasePath: string;
   readonly channelSecret: string;
   readonly channelAccessToken: string;
+  /** HMAC key of the audit log's pseudonyms (never the channel secret: rotating one must not
+   * re-key the other). */
+  readonly auditPseudonymKey: string;
   readonly lineApiBaseUrl: string;
   readonly lineDataApiBaseUrl: string;
   readonly publicBaseUrl: string;
@@ -62,6 +65,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   // Secrets first: without them nothing else matters.
   const channelSecret = required('LINE_CHANNEL_SECRET', 'dev-channel-secret');
   const channelAccessToken = required('LINE_CHANNEL_ACCESS_TOKEN', 'dev-access-token');
+  const auditPseudonymKey = required('AUDIT_PSEUDONYM_KEY', 'dev-audit-pseudonym-key');
   const port = parsePort(env.PORT);
   const lineApiBaseUrl = parseOrigin(
     'LINE_API_BASE_URL',
@@ -101,6 +105,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     databasePath: env.DATABASE_PATH?.trim() || './data/sso-bot.sqlite',
     channelSecret,
     channelAccessToken,
+    auditPseudonymKey,
     lineApiBaseUrl,
     lineDataApiBaseUrl,
     publicBaseUrl,

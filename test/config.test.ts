@@ -22,7 +22,21 @@ describe('parseConfig', () => {
     expect(warnings).toEqual([
       'LINE_CHANNEL_SECRET is not set; using the development default',
       'LINE_CHANNEL_ACCESS_TOKEN is not set; using the development default',
+      'AUDIT_PSEUDONYM_KEY is not set; using the development default',
     ]);
+  });
+
+  it('refuses production without an audit pseudonym key, and never uses the channel secret for it', () => {
+    const env = {
+      NODE_ENV: 'production',
+      LINE_CHANNEL_SECRET: 's',
+      LINE_CHANNEL_ACCESS_TOKEN: 't',
+      PUBLIC_BASE_URL: 'https://bot.example',
+    };
+    expect(() => parseConfig(env)).toThrow(/^AUDIT_PSEUDONYM_KEY/);
+    const config = parseConfig({ ...env, AUDIT_PSEUDONYM_KEY: 'k' });
+    expect(config.auditPseudonymKey).toBe('k');
+    expect(config.auditPseudonymKey).not.toBe(config.channelSecret);
   });
 
   it('refuses production without a channel secret, naming the variable', () => {

@@ -119,7 +119,7 @@ export const unlinkAccount: IntentHandler = async (ctx, match) => {
   await unlinkAndErase(ctx.deps.store, ctx.userId, ctx.now);
   await writeAudit(ctx.deps.store, {
     at: ctx.now,
-    actor: await pseudonym(ctx.deps.config.channelSecret, ctx.userId),
+    actor: await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId),
     personId: person?.id ?? null,
     action: 'unlink_account',
     purpose: 'user request: unlink and erase',
@@ -142,7 +142,7 @@ export async function onAccountLink(ctx: Ctx, event: AccountLinkEvent): Promise<
   await bindAccount(ctx.deps.store, ctx.userId, person.id, ctx.now);
   await writeAudit(ctx.deps.store, {
     at: ctx.now,
-    actor: await pseudonym(ctx.deps.config.channelSecret, ctx.userId),
+    actor: await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId),
     personId: person.id,
     action: 'link_account',
     purpose: 'account link completed by the insured person',

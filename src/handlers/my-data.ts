@@ -81,7 +81,7 @@ async function personFor(
   if (!person || !ctx.userId) return linkPrompt(ctx, String(ctx.t('link.needed')));
   await writeAudit(ctx.deps.store, {
     at: ctx.now,
-    actor: await pseudonym(ctx.deps.config.channelSecret, ctx.userId),
+    actor: await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId),
     personId: person.id,
     action,
     purpose,

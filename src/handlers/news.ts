@@ -52,7 +52,7 @@ async function latest(ctx: Ctx): Promise<Message[]> {
   if (audience && ctx.userId) {
     await writeAudit(store, {
       at: ctx.now,
-      actor: await pseudonym(ctx.deps.config.channelSecret, ctx.userId),
+      actor: await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId),
       personId: audience.personId,
       action: 'read_news_targeting',
       purpose: 'news intent: show the items for the user section and province',

@@ -7,10 +7,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { bindAccount } from '../../src/store/account-links.ts';
+import { pseudonym } from '../../src/store/audit.ts';
 import { DEMO_IDENTITIES } from '../../src/store/demo-data.ts';
 import { auditLog, CLAIM_STATUSES, unemploymentClaims } from '../../src/store/schema.ts';
 import { seedDemoData } from '../../src/store/seed.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestApp, TEST_SECRET, type TestApp } from '../helpers/app.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
 
 let mock: LineMock;
@@ -64,6 +65,10 @@ describe('contribution_balance', () => {
       .all();
     expect(audits.map((a) => a.action)).toContain('read_contributions');
     expect(JSON.stringify(audits)).not.toContain(userId);
+    // Pseudonyms are keyed with AUDIT_PSEUDONYM_KEY, never with the channel secret.
+    const actor = audits.find((a) => a.action === 'read_contributions')!.actor;
+    expect(actor).toBe(await pseudonym(app.deps.config.auditPseudonymKey, userId));
+    expect(actor).not.toBe(await pseudonym(TEST_SECRET, userId));
   });
 
   it('answers a new employee with the lump-sum outlook, and in English with Gregorian dates', async () => {

@@ -139,10 +139,18 @@ export async function countLinkFailures(store: Store, key: string, since: number
   return Number(rows[0]?.n ?? 0);
 }
 
-export async function pruneLinkState(store: Store, now: number, keepMs: number): Promise<void> {
+/** Failed link attempts older than this are deleted (the lock-out looks back 15 minutes). */
+export const LINK_FAILURE_RETENTION_MS = 24 * 3600_000;
+
+/** Deletes failed attempts past their retention and nonces once they have expired. */
+export async function pruneLinkState(
+  store: Store,
+  now: number,
+  failuresKeepMs: number = LINK_FAILURE_RETENTION_MS,
+): Promise<void> {
   await store.batch([
-    store.db.delete(linkFailures).where(lt(linkFailures.at, now - keepMs)),
-    store.db.delete(linkNonces).where(lt(linkNonces.expiresAt, now - keepMs)),
+    store.db.delete(linkFailures).where(lt(linkFailures.at, now - failuresKeepMs)),
+    store.db.delete(linkNonces).where(lt(linkNonces.expiresAt, now)),
   ]);
 }
 

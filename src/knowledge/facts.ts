@@ -39,6 +39,38 @@ export function numberField(value: Readonly<Record<string, unknown>>, field: str
   return v;
 }
 
+type Value = Readonly<Record<string, unknown>>;
+
+/** A non-blank string field (throws on a wrong shape, so a bad edit fails the tests). */
+export function stringField(value: Value, field: string): string {
+  const v = value[field];
+  if (typeof v !== 'string' || v.trim() === '') {
+    throw new TypeError(`knowledge: field ${field} is not a string`);
+  }
+  return v;
+}
+
+/** A sub-object field of a rule value. */
+export function objectField(value: Value, field: string): Value {
+  const v = value[field];
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new TypeError(`knowledge: field ${field} is not an object`);
+  }
+  return v as Value;
+}
+
+/** An array field of a rule value. */
+export function arrayField(value: Value, field: string): readonly unknown[] {
+  const v = value[field];
+  if (!Array.isArray(v)) throw new TypeError(`knowledge: field ${field} is not an array`);
+  return v;
+}
+
+/** A text field of rule `key` in force on `day` (a website, a form code), verbatim. */
+export function ruleText(key: string, field: string, day: string): Fact {
+  return verbatim(stringField(ruleValue(key, day), field));
+}
+
 export const baht = (thb: number): Fact => ({ kind: 'baht', thb });
 export const num = (value: number): Fact => ({ kind: 'number', value });
 export const percent = (value: number): Fact => ({ kind: 'percent', value });

@@ -3,19 +3,20 @@
  * child allowance, invalidity, death grants, a pensioner's death). Words:
  * locales/<lang>/knowledge/benefits.json; figures: data/rules/benefits.json and sso-rules.json.
  */
-import { baht, date, hotline, num, numberField, percent, ruleSince, ruleValue } from '../facts.ts';
+import {
+  baht,
+  date,
+  hotline,
+  num,
+  numberField,
+  objectField,
+  percent,
+  ruleSince,
+  ruleValue,
+} from '../facts.ts';
 import type { Facts, Topic } from '../types.ts';
 
 type Value = Readonly<Record<string, unknown>>;
-
-/** A sub-object of a rule value (throws on a wrong shape, so a bad edit fails the tests). */
-function objectField(value: Value, field: string): Value {
-  const v = value[field];
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new TypeError(`knowledge: field ${field} is not an object`);
-  }
-  return v as Value;
-}
 
 /** What a section 40 option costs a month (rule s40.options). */
 function s40OptionMonthly(day: string, option: number): number {

@@ -11,6 +11,7 @@
  */
 import { anyRuleHistory, anyRuleOn } from '../../rules/index.ts';
 import {
+  arrayField,
   baht,
   date,
   hotline,
@@ -19,26 +20,13 @@ import {
   percent,
   phrase,
   ruleValue,
+  stringField,
   verbatim,
   year as yearOf,
 } from '../facts.ts';
 import type { Fact, Topic } from '../types.ts';
 
 const K = 'knowledge.contributions_common';
-
-/** A field that must be an array (throws on a wrong shape, so a bad edit fails the tests). */
-function arrayField(value: Readonly<Record<string, unknown>>, field: string): readonly unknown[] {
-  const v = value[field];
-  if (!Array.isArray(v)) throw new TypeError(`knowledge: field ${field} is not an array`);
-  return v;
-}
-
-function stringField(value: Readonly<Record<string, unknown>>, field: string): string {
-  const v = value[field];
-  if (typeof v !== 'string' || v === '')
-    throw new TypeError(`knowledge: field ${field} is not a string`);
-  return v;
-}
 
 const LIST_KEYS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven'] as const;
 const SLOTS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;

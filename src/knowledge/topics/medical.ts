@@ -10,31 +10,15 @@ import {
   hotline,
   num,
   numberField,
+  objectField,
   percent,
   phrase,
   ruleSince,
   ruleValue,
+  stringField,
   verbatim,
 } from '../facts.ts';
 import type { Fact, Topic } from '../types.ts';
-
-function textField(value: Readonly<Record<string, unknown>>, field: string): string {
-  const v = value[field];
-  if (typeof v !== 'string' || v.trim() === '')
-    throw new TypeError(`knowledge: field ${field} is not a text`);
-  return v;
-}
-
-function recordField(
-  value: Readonly<Record<string, unknown>>,
-  field: string,
-): Readonly<Record<string, unknown>> {
-  const v = value[field];
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw new TypeError(`knowledge: field ${field} is not an object`);
-  }
-  return v as Readonly<Record<string, unknown>>;
-}
 
 /** Months of contributions needed within the window before treatment (sections 33/39). */
 function eligibility(day: string): { months: Fact; window: Fact } {
@@ -52,12 +36,12 @@ function eligibility(day: string): { months: Fact; window: Fact } {
  * `bot_states` says.
  */
 export function hospitalWindowOn(day: string): { from: string; to: string; open: boolean } {
-  const spec = recordField(
-    recordField(ruleValue('hospital.change_window', day), 'windows'),
+  const spec = objectField(
+    objectField(ruleValue('hospital.change_window', day), 'windows'),
     'dec_to_mar',
   );
-  const fromMd = textField(spec, 'from_month_day');
-  const toMd = textField(spec, 'to_month_day');
+  const fromMd = stringField(spec, 'from_month_day');
+  const toMd = stringField(spec, 'to_month_day');
   const fromPrevious = spec.from_previous_year === true;
   const year = Number(day.slice(0, 4));
   const windowEnding = (endYear: number) => ({
@@ -88,7 +72,7 @@ export const MEDICAL_TOPICS: readonly Topic[] = [
       return {
         ...eligibility(day),
         regDays: num(numberField(reg, 'employer_registers_within_days')),
-        regForm: verbatim(textField(reg, 'registration_form')),
+        regForm: verbatim(stringField(reg, 'registration_form')),
         after: num(numberField(ruleValue('medical.after_leaving', day), 'protected_months')),
         hotline: hotline(day),
       };
@@ -108,9 +92,9 @@ export const MEDICAL_TOPICS: readonly Topic[] = [
       return {
         window: phrase(`knowledge.hospital_change.${w.open ? 'windowOpen' : 'windowNext'}`, dates),
         midDays: num(numberField(ruleValue('hospital.mid_year_change', day), 'apply_within_days')),
-        website: verbatim(textField(ch, 'website')),
-        app: verbatim(textField(ch, 'app')),
-        form: verbatim(textField(ch, 'form_code')),
+        website: verbatim(stringField(ch, 'website')),
+        app: verbatim(stringField(ch, 'app')),
+        form: verbatim(stringField(ch, 'form_code')),
       };
     },
     next: ['hospitals_near', 'link_account', 'office_location', 'talk_to_staff'],

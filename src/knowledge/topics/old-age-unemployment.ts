@@ -20,6 +20,7 @@ import {
   numberField,
   percent,
   phrase,
+  ruleText,
   ruleValue,
   verbatim,
 } from '../facts.ts';
@@ -31,13 +32,6 @@ const P = 'knowledge.';
 
 function field(key: string, name: string, day: string): number {
   return numberField(ruleValue(key, day), name);
-}
-
-function text(key: string, name: string, day: string): string {
-  const v = ruleValue(key, day)[name];
-  if (typeof v !== 'string' || v === '')
-    throw new TypeError(`knowledge: field ${name} of ${key} is not text`);
-  return v;
 }
 
 function ceilingThb(day: string): number {
@@ -66,8 +60,8 @@ function procedureFacts(day: string): Record<string, Fact> {
     window: num(field('unemployment.eligibility', 'window_months', day)),
     fromDay: num(field('unemployment.procedure', 'benefit_from_day', day)),
     registerDays: num(field('unemployment.procedure', 'register_within_days', day)),
-    site: verbatim(text('unemployment.procedure', 'register_site', day)),
-    reportSite: verbatim(text('unemployment.procedure', 'report_site', day)),
+    site: ruleText('unemployment.procedure', 'register_site', day),
+    reportSite: ruleText('unemployment.procedure', 'report_site', day),
     reportFreq: reportFrequency(day),
   };
 }

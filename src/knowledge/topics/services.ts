@@ -17,24 +17,16 @@ import {
   numberField,
   percent,
   phrase,
+  ruleText,
   ruleValue,
+  stringField,
   verbatim,
 } from '../facts.ts';
 import type { Fact, Topic } from '../types.ts';
 
 type Value = Readonly<Record<string, unknown>>;
 
-/** A non-empty string field (throws on a wrong shape, so a bad edit fails the tests). */
-function stringField(value: Value, field: string): string {
-  const v = value[field];
-  if (typeof v !== 'string' || v === '')
-    throw new TypeError(`knowledge: field ${field} is not a string`);
-  return v;
-}
-
-const text = (key: string, field: string, day: string): Fact =>
-  verbatim(stringField(ruleValue(key, day), field));
-const app = (day: string): Fact => text('eservice.sso_connect', 'app', day);
+const app = (day: string): Fact => ruleText('eservice.sso_connect', 'app', day);
 
 /** The fiscal year of the B.E. 2567 policies: its first and last day, and its year in both eras. */
 function fiscalYear(value: Value): Record<string, Fact> {
@@ -91,8 +83,8 @@ export const SERVICES_TOPICS: readonly Topic[] = [
         policy: verbatim(stringField(v, 'policy')),
         announced: date(stringField(v, 'announced')),
         ...fiscalYear(v),
-        website: text('eservice.e_self_service', 'website', day),
-        doeSite: text('unemployment.procedure', 'register_site', day),
+        website: ruleText('eservice.e_self_service', 'website', day),
+        doeSite: ruleText('unemployment.procedure', 'register_site', day),
         hotline: hotline(day),
       };
     },
@@ -113,7 +105,7 @@ export const SERVICES_TOPICS: readonly Topic[] = [
         name: verbatim(stringField(v, 'name')),
         website: verbatim(stringField(v, 'website')),
         newsDate: date(stringField(v, 'news_date')),
-        remitForm: text('employer.filing', 'remit_form', day),
+        remitForm: ruleText('employer.filing', 'remit_form', day),
         day: num(numberField(ruleValue('s33.payment_deadline', day), 'day_of_next_month')),
         hotline: hotline(day),
       };
@@ -192,7 +184,7 @@ export const SERVICES_TOPICS: readonly Topic[] = [
             : 'knowledge.hotline.hoursSomeDays',
           { hours },
         ),
-        line: text('eservice.sso_connect', 'news_line', day),
+        line: ruleText('eservice.sso_connect', 'news_line', day),
       };
     },
     next: ['office_location', 'talk_to_staff', 'news'],
@@ -207,7 +199,7 @@ export const SERVICES_TOPICS: readonly Topic[] = [
     facts(day) {
       const pink = ruleValue('migrant.pink_card_number', day);
       return {
-        form: text('migrant.registration', 'form', day),
+        form: ruleText('migrant.registration', 'form', day),
         boardDate: date(stringField(ruleValue('migrant.cards_at_hospital', day), 'board_decision')),
         digits: num(numberField(pink, 'digits')),
         prefix: verbatim(stringField(pink, 'prefix')),
@@ -229,7 +221,7 @@ export const SERVICES_TOPICS: readonly Topic[] = [
       return {
         months: num(numberField(m, 'required_months')),
         window: num(numberField(m, 'window_months')),
-        form: text('medical_card.request_form', 'form', day),
+        form: ruleText('medical_card.request_form', 'form', day),
         boardDate: date(stringField(ruleValue('migrant.cards_at_hospital', day), 'board_decision')),
         hotline: hotline(day),
       };

@@ -18,6 +18,7 @@ import { flexMessage, renderFlex } from '../flex/render.ts';
 import { templates } from '../flex/templates.ts';
 import { bangkokDate, formatBaht, formatDate, formatNumber } from '../format.ts';
 import type { Translate } from '../i18n.ts';
+import { citeIds } from '../knowledge/render.ts';
 import type { Message } from '../line/limits.ts';
 import type { Entities } from '../nlu/entities.ts';
 import {
@@ -157,14 +158,9 @@ export function citedNames(
   t: Translate,
   rules: readonly (RuleEntry<unknown> | undefined)[],
 ): string {
-  const ids: string[] = [];
-  for (const rule of rules)
-    for (const id of rule?.cite ?? ['unconfirmed']) if (!ids.includes(id)) ids.push(id);
-  const ordered = [
-    ...ids.filter((i) => i !== 'unconfirmed'),
-    ...ids.filter((i) => i === 'unconfirmed'),
-  ];
-  return ordered.map((id) => String(t(`sources.${id}`))).join('; ');
+  return citeIds(rules)
+    .map((id) => String(t(`sources.${id}`)))
+    .join('; ');
 }
 
 /**

@@ -84,17 +84,28 @@ export function changedSince(topic: Topic, day: string): string | undefined {
   return since;
 }
 
-/** Source ids to show, in the order the rules give them, without repeats. */
-export function citedSources(topic: Topic, day: string): string[] {
+/**
+ * The source ids to show for some rule versions: in the order the rules give them, without
+ * repeats, at most `max`; "not confirmed" last, and always shown when it applies.
+ */
+export function citeIds(
+  rules: readonly (RuleEntry<unknown> | undefined)[],
+  max = Number.POSITIVE_INFINITY,
+): string[] {
   const ids: string[] = [];
-  for (const entry of rulesInForce(topic, day)) {
-    for (const id of entry.cite ?? ['unconfirmed']) if (!ids.includes(id)) ids.push(id);
+  // A rule without cite ids (or none in force) counts as not confirmed.
+  for (const rule of rules) {
+    for (const id of rule?.cite ?? ['unconfirmed']) if (!ids.includes(id)) ids.push(id);
   }
-  // Official names first; "not confirmed" always shown when it applies.
   const named = ids.filter((i) => i !== 'unconfirmed');
   return ids.includes('unconfirmed')
-    ? [...named.slice(0, MAX_SOURCES - 1), 'unconfirmed']
-    : named.slice(0, MAX_SOURCES);
+    ? [...named.slice(0, max - 1), 'unconfirmed']
+    : named.slice(0, max);
+}
+
+/** Source ids to show for a topic on `day`. */
+export function citedSources(topic: Topic, day: string): string[] {
+  return citeIds(rulesInForce(topic, day), MAX_SOURCES);
 }
 
 export function isUnconfirmed(topic: Topic, day: string): boolean {

@@ -38,6 +38,11 @@ export function formatPeriod(lang: Lang, period: string): string {
   return dateFormat(lang, 'month').format(new Date(`${period.slice(0, 7)}-15T12:00:00+07:00`));
 }
 
+/** A Gregorian year as the reader counts it: Buddhist era in Thai (2026 → 2569). */
+export function formatYear(lang: Lang, year: number): string {
+  return String(lang === 'th' ? year + 543 : year);
+}
+
 const plainNumber = new Intl.NumberFormat('en-US');
 
 /** 1234.5 → "1,234.5" (en-US grouping; built once: a formatter costs more than the format). */

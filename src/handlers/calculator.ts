@@ -16,7 +16,7 @@
 
 import { flexMessage, renderFlex } from '../flex/render.ts';
 import { templates } from '../flex/templates.ts';
-import { bangkokDate, formatBaht, formatDate, formatNumber } from '../format.ts';
+import { bangkokDate, formatBaht, formatDate, formatNumber, formatYear } from '../format.ts';
 import type { Translate } from '../i18n.ts';
 import { citeIds } from '../knowledge/render.ts';
 import type { Message } from '../line/limits.ts';
@@ -470,10 +470,7 @@ function pensionCard(ctx: Ctx, wage: number, months: number, today: string): Mes
         t('services.calc.averageNote', {
           months: window,
           oldCeiling: formatBaht(t, before.value.wage_ceiling_thb * 100),
-          year:
-            ctx.lang === 'th'
-              ? Number(current.effective_from.slice(0, 4)) + 543
-              : current.effective_from.slice(0, 4),
+          year: formatYear(ctx.lang, Number(current.effective_from.slice(0, 4))),
         }),
       ),
     );

@@ -5,7 +5,14 @@
  */
 import type { messagingApi } from '@line/bot-sdk';
 import { flexMessage } from '../flex/render.ts';
-import { bangkokDate, formatBaht, formatDate, formatNumber, formatPeriod } from '../format.ts';
+import {
+  bangkokDate,
+  formatBaht,
+  formatDate,
+  formatNumber,
+  formatPeriod,
+  formatYear,
+} from '../format.ts';
 import type { QuickChoice } from '../handlers/context.ts';
 import type { Lang, Translate } from '../i18n.ts';
 import type { IntentName } from '../intents.ts';
@@ -40,7 +47,7 @@ function formatFact(ctx: RenderContext, fact: Fact): string {
     case 'month':
       return formatPeriod(ctx.lang, fact.period);
     case 'year':
-      return String(ctx.lang === 'th' ? fact.year + 543 : fact.year);
+      return formatYear(ctx.lang, fact.year);
     case 'text':
       return fact.value;
     case 't':

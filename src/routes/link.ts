@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { bangkokDate } from '../format.ts';
 import type { Lang } from '../i18n.ts';
 import { isValidNationalId } from '../nlu/index.ts';
 import { renderLinkPage } from '../pages/link-page.ts';
@@ -80,7 +81,7 @@ export const linkRoutes = new Hono<AppEnv>()
     const now = deps.clock.now();
     // A mistyped ID (checksum) or an impossible date is named before any lookup: it says
     // nothing about the register. Only the final "does not match" stays vague.
-    const today = new Date(now + 7 * 3600_000).toISOString().slice(0, 10);
+    const today = bangkokDate(now);
     const formError = !isValidNationalId(nationalId)
       ? ('badId' as const)
       : birthDate === undefined || birthDate > today || birthDate < '1900-01-01'
@@ -100,29 +101,24 @@ export const linkRoutes = new Hono<AppEnv>()
     }
     const since = now - LINK_FAILURE_WINDOW_MS;
     const tokenKey = `token:${await sha256Base64Url(linkToken)}`;
-    const idKey = /^\d{13}$/.test(nationalId)
-      ? `nid:${await sha256Base64Url(nationalId)}`
-      : undefined;
+    // From here the ID is well-formed and the date possible.
+    const idKey = `nid:${await sha256Base64Url(nationalId)}`;
     const locked = async () =>
       (await countLinkFailures(deps.store, tokenKey, since)) >= LINK_FAILURE_LIMIT ||
-      (idKey !== undefined &&
-        (await countLinkFailures(deps.store, idKey, since)) >= LINK_FAILURE_LIMIT);
+      (await countLinkFailures(deps.store, idKey, since)) >= LINK_FAILURE_LIMIT;
 
     if (await locked()) {
       deps.log.warn('account link locked out', { reason: 'too many failures' });
       return c.html(renderLinkPage({ lang, t, linkToken, error: 'tooMany' }), 429);
     }
 
-    const person = isValidNationalId(nationalId)
-      ? await getPersonByNationalId(deps.store, nationalId)
-      : undefined;
+    const person = await getPersonByNationalId(deps.store, nationalId);
     // Verify against a dummy hash when there is no such person, so timing does not tell.
     const laserOk = await verifyLaserCode(laserCode, person?.laserCodeHash ?? DUMMY_LASER_HASH);
-    const ok =
-      person !== undefined && birthDate !== undefined && person.birthDate === birthDate && laserOk;
+    const ok = person !== undefined && person.birthDate === birthDate && laserOk;
 
     if (!person || !ok) {
-      await recordLinkFailure(deps.store, idKey ? [tokenKey, idKey] : [tokenKey], now);
+      await recordLinkFailure(deps.store, [tokenKey, idKey], now);
       const tooMany = await locked();
       deps.log.info('account link verification failed', { lockedOut: tooMany });
       return c.html(

@@ -47,6 +47,15 @@ export async function mayShowPersonal(ctx: Ctx): Promise<boolean> {
 }
 
 /**
+ * Whether to offer "see my own figures" with a topic's answer: the answer has personal figures and
+ * the user could link here (a 1:1 chat) but has not. `linked` when the caller already knows.
+ */
+export async function offersSeeMine(ctx: Ctx, topic: Topic, linked?: boolean): Promise<boolean> {
+  if (!ctx.isPrivate || ctx.userId === null || topic.personal === undefined) return false;
+  return !(linked ?? (await isLinked(ctx.deps.store, ctx.userId)));
+}
+
+/**
  * A topic intent (contributions, hospital rights, unemployment): the general answer, plus the
  * person's own figures when they may see them. A plain "my contributions" from a linked user
  * gets the figures alone; a named question ("how much for resigning?") gets both.
@@ -68,7 +77,8 @@ export function generalAndPersonal(personal: IntentHandler): IntentHandler {
         ? personal(ctx, match)
         : [text(String(ctx.t('knowledge.common.privateOnly')))];
     }
-    const messages = topicMessages(ctx, choice.topic, { seeMine: ctx.isPrivate && !!ctx.userId });
+    const seeMine = await offersSeeMine(ctx, choice.topic, showPersonal);
+    const messages = topicMessages(ctx, choice.topic, { seeMine });
     if (!ctx.isPrivate && (match.entities as Entities).personal) {
       return withQuickReplies(
         [...messages, text(String(ctx.t('knowledge.common.privateOnly')))],
@@ -87,11 +97,7 @@ export const benefitInfo: IntentHandler = async (ctx, match) => {
       [text(String(ctx.t('unknown.text')))],
       choiceQuickReplies(ctx.t, MAIN_INTENTS),
     );
-  const seeMine =
-    ctx.isPrivate &&
-    !!ctx.userId &&
-    choice.topic.personal !== undefined &&
-    !(await mayShowPersonal(ctx));
+  const seeMine = await offersSeeMine(ctx, choice.topic);
   return topicMessages(ctx, choice.topic, { seeMine });
 };
 

@@ -17,7 +17,7 @@ import {
   withQuickReplies,
 } from './context.ts';
 import { intentHandlers } from './index.ts';
-import { topicFor, topicMessages } from './knowledge.ts';
+import { offersSeeMine, topicFor, topicMessages } from './knowledge.ts';
 import { changeLanguage } from './services.ts';
 
 export type Matcher = (ctx: Ctx, match: IntentMatch) => Promise<Message[]> | undefined;
@@ -76,8 +76,9 @@ const knowledge: Matcher = (ctx, match) => {
   if (match.intent === 'section40_info' && e.topic === 'sections') return undefined;
   const choice = topicFor(match);
   if (!choice?.specific) return undefined;
-  const seeMine = ctx.isPrivate && !!ctx.userId && choice.topic.personal !== undefined;
-  return Promise.resolve(topicMessages(ctx, choice.topic, { seeMine }));
+  return offersSeeMine(ctx, choice.topic).then((seeMine) =>
+    topicMessages(ctx, choice.topic, { seeMine }),
+  );
 };
 
 /**

@@ -133,6 +133,13 @@ describe('linked users, 1:1 and groups', () => {
     expect(mine.join()).toContain(masked(who.nationalId));
   });
 
+  it('offers "see my own figures" only to users who have not linked', async () => {
+    // A subject named under another intent (news) is answered by the knowledge matcher.
+    const question = 'มีข่าวเรื่องเพดานเงินสมทบไหม';
+    expect(JSON.stringify(await say(user(), question))).toContain('action=link_account');
+    expect(JSON.stringify(await say(linked, question))).not.toContain('action=link_account');
+  });
+
   it('"my contributions" gets just the figures', async () => {
     const messages = await say(linked, 'เงินสมทบของฉัน');
     const body = JSON.stringify(messages);

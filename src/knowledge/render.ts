@@ -100,9 +100,10 @@ export function citeIds(
   max = Number.POSITIVE_INFINITY,
 ): string[] {
   const ids: string[] = [];
-  // A rule without cite ids (or none in force) counts as not confirmed.
+  // A rule not in force on the day is not a source; one without cite ids is not confirmed.
   for (const rule of rules) {
-    for (const id of rule?.cite ?? ['unconfirmed']) if (!ids.includes(id)) ids.push(id);
+    if (!rule) continue;
+    for (const id of rule.cite ?? ['unconfirmed']) if (!ids.includes(id)) ids.push(id);
   }
   const named = ids.filter((i) => i !== 'unconfirmed');
   return ids.includes('unconfirmed')

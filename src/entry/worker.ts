@@ -77,7 +77,9 @@ export async function recoverStaleEvents(deps: Deps, olderThanMs = 60_000): Prom
  * next run. Well under the cron limits: the runner mostly waits on LINE, and stops starting
  * new calls at the deadline.
  */
-export const PUSH_CRON_BUDGET_MS = 25_000;
+// Not exported: workerd accepts only handlers and functions as a module's named exports, and
+// refuses to start on anything else (test/workers/webhook.test.ts checks).
+const PUSH_CRON_BUDGET_MS = 25_000;
 
 export default {
   fetch: app.fetch,

@@ -6,7 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { demoUserId, events, webhookBody } from '../../src/dev/webhook-events.ts';
-import worker from '../../src/entry/worker.ts';
+import worker, * as entry from '../../src/entry/worker.ts';
 import { createSignatureVerifier } from '../../src/line/signature.ts';
 
 const bindings = env as unknown as { DB: D1Database; LINE_API_BASE_URL: string };
@@ -47,6 +47,15 @@ const statusOf = async (id: string) =>
 
 beforeEach(async () => {
   await fetch(`${bindings.LINE_API_BASE_URL}/__mock/reset`, { method: 'POST' });
+});
+
+describe('the Worker module', () => {
+  it('exports only what workerd accepts (handlers and functions), so `wrangler dev` starts', () => {
+    const wrong = Object.entries(entry)
+      .filter(([name, value]) => name !== 'default' && typeof value !== 'function')
+      .map(([name]) => name);
+    expect(wrong).toEqual([]);
+  });
 });
 
 describe('workerd + D1: POST /webhook', () => {

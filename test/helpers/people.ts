@@ -1,4 +1,10 @@
-/** Insured persons for tests, with known laser codes (hashed like real rows). */
+/**
+ * Insured persons for tests, with known laser codes. The default hash is the old single-call
+ * scheme at 1,000 iterations: cheap to insert (node:crypto, sync), and `verifySecret` pads every
+ * verification to the current cost anyway, so it answers like a real row (a successful one also
+ * returns a `rehash`). Pass `laserCodeHash` to store something else: a current-cost hash
+ * (`hashSecret`), an old 100,000-iteration row, or `none` (no laser code).
+ */
 import { hashLaserCode } from '../../src/store/laser-code.ts';
 import type { NodeStore } from '../../src/store/node.ts';
 import { insuredPersons } from '../../src/store/schema.ts';
@@ -42,7 +48,9 @@ export function insertPerson(
       status: 'active',
       updatedAt: Date.now(),
       ...overrides,
-      laserCodeHash: hashLaserCode(laserCode, new TextEncoder().encode(`salt-${n}`), 1000),
+      laserCodeHash:
+        overrides.laserCodeHash ??
+        hashLaserCode(laserCode, new TextEncoder().encode(`salt-${n}`), 1000),
     })
     .returning({ id: insuredPersons.id })
     .get();

@@ -85,3 +85,63 @@ export function createForwardingLogger(
     };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
+
+/**
+ * Caps a log line that outsiders can cause at will (a forged webhook's warning): per window of
+ * `windowMs`, the first `max` lines are written, the rest only counted. The count goes out as
+ * `suppressed: N` (and `suppressedSince`, the time of the first held back) on the first line
+ * written in a later window, or in one summary line when a timer a window after the first one
+ * held back finds it unreported (the flood stopped; where timers outlive a request: Node).
+ * State is per limiter, so per process (per isolate on Workers).
+ */
+export interface LogLimiter {
+  /** Writes `msg` through `log` unless this window's allowance is spent. */
+  warn(log: Logger, now: number, msg: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogLimiter(options: { max: number; windowMs: number }): LogLimiter {
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let written = 0;
+  let suppressed = 0;
+  let suppressedSince = 0;
+  let generation = 0;
+  let lastMsg = '';
+  const report = (): Record<string, unknown> => {
+    if (suppressed === 0) return {};
+    const out = { suppressed, suppressedSince: new Date(suppressedSince).toISOString() };
+    suppressed = 0;
+    return out;
+  };
+  return {
+    warn(log, now, msg, fields) {
+      if (now - windowStart >= options.windowMs || now < windowStart) {
+        windowStart = now;
+        written = 0;
+        generation += 1;
+      }
+      if (written < options.max) {
+        written += 1;
+        log.warn(msg, { ...fields, ...report() });
+        return;
+      }
+      if (suppressed === 0) {
+        suppressedSince = now;
+        lastMsg = msg;
+        // The summary when no later line carries it (the flood stopped). Best effort: a
+        // Workers isolate may not live that long, and the next line written carries it anyway.
+        const mine = generation;
+        try {
+          const timer = setTimeout(() => {
+            if (generation === mine && suppressed > 0) {
+              log.warn(`${lastMsg} (repeats suppressed)`, report());
+            }
+          }, options.windowMs);
+          (timer as { unref?: () => void }).unref?.();
+        } catch {
+          // no timers here: the next line written reports the count
+        }
+      }
+      suppressed += 1;
+    },
+  };
+}

@@ -1,9 +1,13 @@
 /**
  * The Node runtime, assembled: better-sqlite3 store (migrated at boot), LINE client, the
  * in-process work queue behind `defer`, and recovery of events a crash left unfinished.
- * `src/entry/node.ts` serves it; tests and the benchmark build it directly.
+ * `src/entry/node.ts` serves it with startHttpServer (timeouts, early answers closed gently);
+ * tests and the benchmark build it directly.
  */
+import { IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { type HttpBindings, serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
 import { type Config, type Env, parseConfig } from '../config.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
@@ -119,7 +123,10 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     tuning,
     ...(pool ? { events: pool } : {}),
   };
-  const app = createApp(() => deps);
+  const app = createApp(() => deps, {
+    socketAddress: (c) =>
+      (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress,
+  });
   // Build the NLU model now, not on the first user's message.
   warmUp();
 
@@ -165,4 +172,155 @@ function processThreads(config: Config): number {
   if (config.databasePath === ':memory:') return 0;
   if (config.processThreads !== undefined) return config.processThreads;
   return config.nodeEnv === 'production' && availableParallelism() >= 2 ? 1 : 0;
+}
+
+/**
+ * The Node HTTP server's limits. Node's own defaults let a client take 60 s to send its headers
+ * and 300 s for the whole request, checked only every 30 s.
+ */
+export interface HttpServerLimits {
+  /** Until a request's headers are all in (a slow-headers client): 408, connection closed. */
+  readonly headersTimeoutMs: number;
+  /** Until the whole request, body included, is in (a slow body): 408, connection closed. */
+  readonly requestTimeoutMs: number;
+  /**
+   * An idle keep-alive connection closes after this: longer than the idle timeout of the TLS
+   * proxy in front (nginx upstream keepalive and AWS ALB: 60 s), so the proxy never sends a
+   * request on a connection the server is just closing.
+   */
+  readonly keepAliveTimeoutMs: number;
+  /** How often the two request timeouts are checked (Node's default: every 30 s). */
+  readonly checkIntervalMs: number;
+  /** Requests per connection; the last is answered with `Connection: close`. */
+  readonly maxRequestsPerSocket: number;
+  /**
+   * After an answer given before the request body was all read (413, 401): the rest is read and
+   * dropped for at most this many bytes and this long, the response's end and the server's FIN
+   * already sent, before the socket is destroyed. A client that stops sending and closes (as
+   * they do on `Connection: close`) ends it at once; closing with the body unread would reset
+   * the connection and could lose the answer.
+   */
+  readonly lingerBytes: number;
+  readonly lingerMs: number;
+}
+
+export const HTTP_SERVER_LIMITS: HttpServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 65_000,
+  checkIntervalMs: 1_000,
+  maxRequestsPerSocket: 1_000,
+  lingerBytes: 4 * 1024 * 1024,
+  lingerMs: 5_000,
+};
+
+export interface HttpServer {
+  readonly server: Server;
+  readonly port: number;
+  /** Stops accepting, closes idle connections, resolves when the last one has closed. */
+  close(): Promise<void>;
+}
+
+type Fetch = (request: Request, env: HttpBindings) => Response | Promise<Response>;
+
+/** Serves `fetch` (the app's) over HTTP/1.1 with HTTP_SERVER_LIMITS (each overridable). */
+export async function startHttpServer(
+  fetch: Fetch,
+  options: { port: number; hostname?: string; limits?: Partial<HttpServerLimits> },
+): Promise<HttpServer> {
+  const limits: HttpServerLimits = { ...HTTP_SERVER_LIMITS, ...options.limits };
+  const guarded: Fetch = (request, env) => {
+    const res = fetch(request, env);
+    if (res instanceof Promise) {
+      return res.then((r) => {
+        closeIfBodyUnread(env, limits);
+        return r;
+      });
+    }
+    closeIfBodyUnread(env, limits);
+    return res;
+  };
+  const server = serve({
+    fetch: guarded as (request: Request, env: unknown) => Response | Promise<Response>,
+    port: options.port,
+    ...(options.hostname ? { hostname: options.hostname } : {}),
+    serverOptions: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    },
+  }) as Server;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  if (!server.listening) {
+    // A port in use rejects here instead of crashing the process.
+    await new Promise<void>((resolve, reject) => {
+      const listening = () => {
+        server.off('error', failed);
+        resolve();
+      };
+      const failed = (err: Error) => {
+        server.off('listening', listening);
+        reject(err);
+      };
+      server.once('listening', listening);
+      server.once('error', failed);
+    });
+  }
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+const lingering = new WeakSet<Socket>();
+
+/**
+ * The answer is ready while the request body is still arriving (an early 413 or 401): it goes
+ * out with `Connection: close`, and the socket, instead of being destroyed once the response is
+ * written (Node's `destroySoon`), closes gently (see `lingerBytes`).
+ */
+function closeIfBodyUnread(env: HttpBindings, limits: HttpServerLimits): void {
+  const { incoming, outgoing } = env;
+  if (!(incoming instanceof IncomingMessage) || incoming.complete) return;
+  const res = outgoing as ServerResponse;
+  if (res.headersSent) return;
+  res.setHeader('Connection', 'close');
+  const socket = incoming.socket;
+  if (lingering.has(socket)) return;
+  lingering.add(socket);
+  let started = false;
+  socket.destroySoon = () => {
+    if (started) return;
+    started = true;
+    const from = socket.bytesRead;
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+    };
+    // The client has sent all it will: destroyed once the response is out, nothing unread.
+    const finished = () => {
+      if (socket.writableFinished) done();
+      else socket.once('finish', done);
+    };
+    const timer = setTimeout(done, limits.lingerMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    if (socket.readableEnded) {
+      socket.end();
+      finished();
+      return;
+    }
+    // Read on (Node's parser drops the rest of the body) until the client's FIN.
+    socket.on('data', () => {
+      if (socket.bytesRead - from > limits.lingerBytes) done();
+    });
+    socket.once('end', finished);
+    socket.end();
+  };
 }

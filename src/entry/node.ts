@@ -1,26 +1,32 @@
 /** `npm start`: the bot on Node with embedded SQLite. */
 import '../check-runtime.ts';
-import { serve } from '@hono/node-server';
 import { ConfigError } from '../config.ts';
 import { startPushWorker } from '../news/push-jobs.ts';
 import { RETENTION_EVERY_MS, runRetention } from '../retention.ts';
-import { createNodeRuntime } from './node-runtime.ts';
+import { createNodeRuntime, HTTP_SERVER_LIMITS, startHttpServer } from './node-runtime.ts';
 
 async function main(): Promise<void> {
   const runtime = await createNodeRuntime({ env: process.env });
   const { config, deps } = runtime;
-  const server = serve({ fetch: runtime.app.fetch, port: config.port }, (info) => {
-    deps.log.info('ready', { port: info.port, database: config.databasePath });
-    if (config.nodeEnv !== 'production') {
-      process.stdout.write(
-        `\nSSO LINE assistant listening on http://localhost:${info.port}\n` +
-          `  webhook: POST http://localhost:${info.port}/webhook   health: GET /healthz\n` +
-          `  database: ${config.databasePath}\n` +
-          `  talk to it: npm run cli -- chat   (in another terminal)\n` +
-          `  demo identities to link with: docs/demo-identities.md\n\n`,
-      );
-    }
+  // Header, request and keep-alive timeouts, and early answers (413, 401) closed gently:
+  // HTTP_SERVER_LIMITS in node-runtime.ts.
+  const { server, port } = await startHttpServer(runtime.app.fetch, { port: config.port });
+  deps.log.info('ready', {
+    port,
+    database: config.databasePath,
+    headersTimeoutMs: HTTP_SERVER_LIMITS.headersTimeoutMs,
+    requestTimeoutMs: HTTP_SERVER_LIMITS.requestTimeoutMs,
+    keepAliveTimeoutMs: HTTP_SERVER_LIMITS.keepAliveTimeoutMs,
   });
+  if (config.nodeEnv !== 'production') {
+    process.stdout.write(
+      `\nSSO LINE assistant listening on http://localhost:${port}\n` +
+        `  webhook: POST http://localhost:${port}/webhook   health: GET /healthz\n` +
+        `  database: ${config.databasePath}\n` +
+        `  talk to it: npm run cli -- chat   (in another terminal)\n` +
+        `  demo identities to link with: docs/demo-identities.md\n\n`,
+    );
+  }
   // Unfinished events from a previous run go out after the server is listening.
   void runtime.recover();
   // News push jobs: one resumable runner step every second (jobs survive restarts).
@@ -30,7 +36,7 @@ async function main(): Promise<void> {
     runtime.sweep().catch((err: unknown) => deps.log.error('sweep failed', { error: err }));
   }, 60_000);
   sweeper.unref();
-  // Retention: unanswered questions older than 90 days go (hourly, and once at start).
+  // The retention schedule (src/retention.ts), hourly and once at start.
   void runRetention(deps);
   const pruner = setInterval(() => void runRetention(deps), RETENTION_EVERY_MS);
   pruner.unref();

@@ -73,14 +73,19 @@ interface Thread {
   alive: boolean;
 }
 
-const SCRIPT = new URL('./process-thread.ts', import.meta.url);
+/** Compiled by `npm run build` (dist/, plain Node) or the TypeScript source (tsx, vitest). */
+const COMPILED = import.meta.url.endsWith('.js');
+const SCRIPT = new URL(COMPILED ? './process-thread.js' : './process-thread.ts', import.meta.url);
 
 /**
  * The threads load TypeScript as the main thread does, under tsx: its loader flags are passed
  * on, and the CPU profiler's (`BENCH_PROFILE_DIR`); nothing else (a worker refuses
- * process-wide flags such as --expose-gc).
+ * process-wide flags such as --expose-gc). Compiled (dist/), they need no loader.
  */
-export function threadExecArgv(argv: readonly string[] = process.execArgv): string[] {
+export function threadExecArgv(
+  argv: readonly string[] = process.execArgv,
+  compiled = COMPILED,
+): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -91,7 +96,7 @@ export function threadExecArgv(argv: readonly string[] = process.execArgv): stri
       i++;
     }
   }
-  return out.length > 0 ? out : ['--import', 'tsx'];
+  return out.length > 0 || compiled ? out : ['--import', 'tsx'];
 }
 
 export async function createProcessPool(options: ProcessPoolOptions): Promise<ProcessPool> {

@@ -1,16 +1,14 @@
 /**
  * Questions the bot could not answer, for the operators (C13): the text masked, the language,
- * the closest intents and the date; kept 90 days (`pruneUnanswered`), counted by topic.
+ * the closest intents and the date; kept 90 days (the retention schedule, src/retention.ts), counted by topic.
  */
-import { and, count, desc, eq, gte, isNull, lt } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull } from 'drizzle-orm';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { Store } from './db.ts';
 import { unansweredQuestions } from './schema.ts';
 
 export type UnansweredRow = typeof unansweredQuestions.$inferSelect;
 
-/** How long an unanswered question is kept. */
-export const UNANSWERED_RETENTION_MS = 90 * 24 * 3600_000;
 const TEXT_MAX = 500;
 
 export async function recordUnanswered(
@@ -77,13 +75,4 @@ export async function markUnansweredHandled(
     .where(and(eq(unansweredQuestions.id, id), isNull(unansweredQuestions.handledAt)))
     .returning({ id: unansweredQuestions.id });
   return rows.length > 0;
-}
-
-/** Deletes what is older than the retention period; returns how many rows went. */
-export async function pruneUnanswered(store: Store, now: number): Promise<number> {
-  const rows = await store.db
-    .delete(unansweredQuestions)
-    .where(lt(unansweredQuestions.at, now - UNANSWERED_RETENTION_MS))
-    .returning({ id: unansweredQuestions.id });
-  return rows.length;
 }

@@ -21,6 +21,7 @@ export default defineConfig(async () => {
             LOG_LEVEL: 'silent',
             LINE_CHANNEL_SECRET: 'test-channel-secret',
             LINE_CHANNEL_ACCESS_TOKEN: 'dev-access-token',
+            AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key',
             LINE_API_BASE_URL: inject('lineMockUrl' as never) as unknown as string,
             LINE_DATA_API_BASE_URL: inject('lineMockUrl' as never) as unknown as string,
           },

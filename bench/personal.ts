@@ -41,7 +41,7 @@ export async function benchPersonal(people: number, queries = 2000) {
     await seedDemoData(store, { people });
     const seedMs = now() - seedStart;
 
-    const config = parseConfig({ NODE_ENV: 'test', DATABASE_PATH: path });
+    const config = parseConfig({ NODE_ENV: 'development', DATABASE_PATH: path });
     const deps: Deps = {
       config,
       store,

@@ -55,7 +55,7 @@ export async function benchPush(followers: number) {
     const seedSeconds = (performance.now() - seedStart) / 1000;
 
     const config = parseConfig({
-      NODE_ENV: 'test',
+      NODE_ENV: 'development',
       DATABASE_PATH: path,
       LINE_API_BASE_URL: url,
       LOG_LEVEL: 'silent',

@@ -1,7 +1,10 @@
 /**
- * Typed configuration from environment variables (SPEC §3.1).
- * Production refuses to start on missing or malformed values with one line naming the
- * variable; development warns once per variable and falls back to the default.
+ * Typed configuration from environment variables (SPEC §3.1). It fails closed: development
+ * defaults for secrets apply only with `NODE_ENV=development` (which `npm start` sets for a
+ * newcomer); with NODE_ENV unset, `production` or `test`, a missing secret refuses to start
+ * with one line naming the variable. Unset counts as production (a server started by hand or
+ * by a unit file without the variable must not run on the public dev secret). Demo data is
+ * seeded by default only in development; elsewhere only with an explicit `SEED_DEMO=1`.
  */
 
 export interface Config {
@@ -17,6 +20,16 @@ export interface Config {
   readonly lineDataApiBaseUrl: string;
   readonly publicBaseUrl: string;
   readonly adminToken: string | undefined;
+  /**
+   * Header set by the trusted reverse proxy that carries the client address (e.g.
+   * `cf-connecting-ip`, `x-forwarded-for`); lower case. Undefined: the socket address.
+   */
+  readonly clientIpHeader: string | undefined;
+  /**
+   * The LINE Official Account's basic ID (e.g. `@ssothai`): in groups, the "ask me 1:1" answer
+   * gets a button that opens the 1:1 chat. Unset: the text alone.
+   */
+  readonly lineBotBasicId: string | undefined;
   /** News push jobs: LINE multicast calls per second (1–200; LINE allows 200/s). */
   readonly pushRatePerSecond: number;
   readonly seedDemo: boolean;
@@ -52,13 +65,19 @@ export interface ParseOptions {
 export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   const nodeEnv = parseNodeEnv(env.NODE_ENV);
   const production = nodeEnv === 'production';
+  const development = nodeEnv === 'development';
   const warn = options.warn ?? (() => {});
 
   const required = (name: string, devDefault: string): string => {
     const value = env[name];
     if (value !== undefined && value.trim() !== '') return value;
-    if (production) throw new ConfigError(name, 'is required when NODE_ENV=production');
-    if (nodeEnv === 'development') warn(`${name} is not set; using the development default`);
+    if (!development) {
+      throw new ConfigError(
+        name,
+        `is required (NODE_ENV=${env.NODE_ENV || 'unset, which counts as production'}; only NODE_ENV=development has defaults)`,
+      );
+    }
+    warn(`${name} is not set; using the development default`);
     return devDefault;
   };
 
@@ -92,8 +111,19 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   }
 
   const adminToken = env.ADMIN_TOKEN?.trim() || undefined;
-  if (adminToken !== undefined && adminToken.length < 16) {
-    throw new ConfigError('ADMIN_TOKEN', 'must be at least 16 characters');
+  if (adminToken !== undefined) checkAdminToken(adminToken, development);
+
+  const clientIpHeader = env.CLIENT_IP_HEADER?.trim().toLowerCase() || undefined;
+  if (clientIpHeader !== undefined && !/^[a-z0-9-]{1,64}$/.test(clientIpHeader)) {
+    throw new ConfigError(
+      'CLIENT_IP_HEADER',
+      `must be an HTTP header name, got "${clientIpHeader}"`,
+    );
+  }
+
+  const lineBotBasicId = env.LINE_BOT_BASIC_ID?.trim() || undefined;
+  if (lineBotBasicId !== undefined && !/^@[a-z0-9._-]{1,32}$/i.test(lineBotBasicId)) {
+    throw new ConfigError('LINE_BOT_BASIC_ID', `must look like @ssothai, got "${lineBotBasicId}"`);
   }
 
   const pushRatePerSecond = parsePushRate(env.PUSH_RATE_PER_SECOND);
@@ -110,8 +140,10 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     lineDataApiBaseUrl,
     publicBaseUrl,
     adminToken,
+    clientIpHeader,
+    lineBotBasicId,
     pushRatePerSecond,
-    seedDemo: parseBool('SEED_DEMO', env.SEED_DEMO, !production),
+    seedDemo: parseBool('SEED_DEMO', env.SEED_DEMO, development),
     logLevel,
     processThreads,
   };
@@ -126,8 +158,31 @@ function parseProcessThreads(value: string | undefined): number | undefined {
   return n;
 }
 
+/**
+ * The admin API's bearer token guards news pushes to millions: outside development at least
+ * 32 characters (e.g. `openssl rand -base64 32`) with some variety (no `aaaa…`, no short pattern
+ * repeated); in development at least 16.
+ */
+function checkAdminToken(token: string, development: boolean): void {
+  const min = development ? 16 : 32;
+  if (token.length < min) {
+    throw new ConfigError(
+      'ADMIN_TOKEN',
+      `must be at least ${min} characters (e.g. openssl rand -base64 32)`,
+    );
+  }
+  const distinct = new Set(token).size;
+  const repeated = /^(.{1,8})\1+$/.test(token);
+  if (!development && (distinct < 10 || repeated)) {
+    throw new ConfigError(
+      'ADMIN_TOKEN',
+      'is too predictable; use a random value (e.g. openssl rand -base64 32)',
+    );
+  }
+}
+
 function parseNodeEnv(value: string | undefined): Config['nodeEnv'] {
-  if (value === undefined || value === '') return 'development';
+  if (value === undefined || value === '') return 'production';
   if (value === 'production' || value === 'development' || value === 'test') return value;
   throw new ConfigError('NODE_ENV', 'must be production, development or test');
 }

@@ -2,10 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.ts';
 
+const DEV = { NODE_ENV: 'development' } as const;
+const SECRETS = {
+  LINE_CHANNEL_SECRET: 's',
+  LINE_CHANNEL_ACCESS_TOKEN: 't',
+  AUDIT_PSEUDONYM_KEY: 'k',
+} as const;
+
 describe('parseConfig', () => {
   it('uses the SPEC defaults in development and warns once per defaulted secret', () => {
     const warnings: string[] = [];
-    const config = parseConfig({}, { warn: (m) => warnings.push(m) });
+    const config = parseConfig({ ...DEV }, { warn: (m) => warnings.push(m) });
     expect(config).toMatchObject({
       nodeEnv: 'development',
       port: 3000,
@@ -49,41 +56,99 @@ describe('parseConfig', () => {
     expect(() => parseConfig(env)).toThrow(/^LINE_CHANNEL_SECRET/);
   });
 
+  it('fails closed: NODE_ENV unset or test has no secret defaults, and unset counts as production', () => {
+    for (const env of [{}, { NODE_ENV: 'test' }]) {
+      expect(() => parseConfig(env)).toThrow(/^LINE_CHANNEL_SECRET: is required/);
+      expect(() => parseConfig({ ...env, LINE_CHANNEL_SECRET: 's' })).toThrow(
+        /^LINE_CHANNEL_ACCESS_TOKEN: is required/,
+      );
+      expect(() =>
+        parseConfig({ ...env, LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' }),
+      ).toThrow(/^AUDIT_PSEUDONYM_KEY: is required/);
+    }
+    expect(() => parseConfig({})).toThrow(/NODE_ENV=unset, which counts as production/);
+    // Unset is production: an https public origin is required too, and no demo data.
+    expect(() => parseConfig({ ...SECRETS })).toThrow(/^PUBLIC_BASE_URL/);
+    const unset = parseConfig({ ...SECRETS, PUBLIC_BASE_URL: 'https://bot.example' });
+    expect(unset.nodeEnv).toBe('production');
+    expect(unset.seedDemo).toBe(false);
+  });
+
+  it('seeds demo data by default only in development; elsewhere only with SEED_DEMO=1', () => {
+    expect(parseConfig({ ...DEV }).seedDemo).toBe(true);
+    expect(parseConfig({ ...DEV, SEED_DEMO: '0' }).seedDemo).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'test', ...SECRETS }).seedDemo).toBe(false);
+    const prod = { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://bot.example', ...SECRETS };
+    expect(parseConfig(prod).seedDemo).toBe(false);
+    expect(parseConfig({ ...prod, SEED_DEMO: '1' }).seedDemo).toBe(true);
+  });
+
+  it('wants a strong ADMIN_TOKEN outside development', () => {
+    const prod = { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://bot.example', ...SECRETS };
+    expect(() => parseConfig({ ...prod, ADMIN_TOKEN: 'a'.repeat(20) })).toThrow(/at least 32/);
+    expect(() => parseConfig({ ...prod, ADMIN_TOKEN: 'a'.repeat(40) })).toThrow(/predictable/);
+    expect(() => parseConfig({ ...prod, ADMIN_TOKEN: 'abcd1234'.repeat(5) })).toThrow(
+      /predictable/,
+    );
+    const token = 'q8Zk3vP1-xN7wR4tLb9cYh2mJs6dFg0aEu5o';
+    expect(parseConfig({ ...prod, ADMIN_TOKEN: token }).adminToken).toBe(token);
+    expect(parseConfig({ ...DEV, ADMIN_TOKEN: 'dev-admin-token-16' }).adminToken).toBe(
+      'dev-admin-token-16',
+    );
+  });
+
+  it('reads CLIENT_IP_HEADER as a lower-case header name', () => {
+    expect(parseConfig({ ...DEV }).clientIpHeader).toBeUndefined();
+    expect(parseConfig({ ...DEV, CLIENT_IP_HEADER: 'CF-Connecting-IP' }).clientIpHeader).toBe(
+      'cf-connecting-ip',
+    );
+    expect(() => parseConfig({ ...DEV, CLIENT_IP_HEADER: 'x y' })).toThrow(/^CLIENT_IP_HEADER/);
+  });
+
   it('names malformed values', () => {
-    expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/^PORT/);
-    expect(() => parseConfig({ LINE_API_BASE_URL: 'ftp://x' })).toThrow(/^LINE_API_BASE_URL/);
-    expect(() => parseConfig({ LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL/);
-    expect(() => parseConfig({ SEED_DEMO: 'maybe' })).toThrow(/^SEED_DEMO/);
-    expect(() => parseConfig({ ADMIN_TOKEN: 'short' })).toThrow(/^ADMIN_TOKEN/);
-    expect(() => parseConfig({ PROCESS_THREADS: 'many' })).toThrow(/^PROCESS_THREADS/);
-    expect(() => parseConfig({ PROCESS_THREADS: '17' })).toThrow(/^PROCESS_THREADS/);
+    expect(() => parseConfig({ ...DEV, PORT: 'eighty' })).toThrow(/^PORT/);
+    expect(() => parseConfig({ ...DEV, LINE_API_BASE_URL: 'ftp://x' })).toThrow(
+      /^LINE_API_BASE_URL/,
+    );
+    expect(() => parseConfig({ ...DEV, LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL/);
+    expect(() => parseConfig({ ...DEV, SEED_DEMO: 'maybe' })).toThrow(/^SEED_DEMO/);
+    expect(() => parseConfig({ ...DEV, ADMIN_TOKEN: 'short' })).toThrow(/^ADMIN_TOKEN/);
+    expect(() => parseConfig({ ...DEV, PROCESS_THREADS: 'many' })).toThrow(/^PROCESS_THREADS/);
+    expect(() => parseConfig({ ...DEV, PROCESS_THREADS: '17' })).toThrow(/^PROCESS_THREADS/);
   });
 
   it('leaves the processing threads to the runtime unless PROCESS_THREADS says', () => {
-    expect(parseConfig({}).processThreads).toBeUndefined();
-    expect(parseConfig({ PROCESS_THREADS: '0' }).processThreads).toBe(0);
-    expect(parseConfig({ PROCESS_THREADS: '2' }).processThreads).toBe(2);
+    expect(parseConfig({ ...DEV }).processThreads).toBeUndefined();
+    expect(parseConfig({ ...DEV, PROCESS_THREADS: '0' }).processThreads).toBe(0);
+    expect(parseConfig({ ...DEV, PROCESS_THREADS: '2' }).processThreads).toBe(2);
   });
 
   it('keeps only the origin of base URLs', () => {
     expect(
-      parseConfig({ LINE_API_BASE_URL: 'http://127.0.0.1:9999/some/path' }).lineApiBaseUrl,
+      parseConfig({ ...DEV, LINE_API_BASE_URL: 'http://127.0.0.1:9999/some/path' }).lineApiBaseUrl,
     ).toBe('http://127.0.0.1:9999');
   });
 });
 
-describe('npm start in production with a missing secret', () => {
-  it('exits non-zero with one clear line naming the variable', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/entry/node.ts'], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_PATH: ':memory:' },
-      encoding: 'utf8',
-      timeout: 20_000,
+describe('the server with a missing secret', () => {
+  for (const nodeEnv of ['production', undefined]) {
+    it(`NODE_ENV=${nodeEnv ?? 'unset'}: exits non-zero with one clear line naming the variable`, () => {
+      const env: Record<string, string | undefined> = {
+        PATH: process.env.PATH,
+        DATABASE_PATH: ':memory:',
+      };
+      if (nodeEnv) env.NODE_ENV = nodeEnv;
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/entry/node.ts'], {
+        env,
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^Configuration error: LINE_CHANNEL_SECRET: is required \(NODE_ENV=/,
+      );
     });
-    expect(result.status).toBe(1);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe(
-      'Configuration error: LINE_CHANNEL_SECRET: is required when NODE_ENV=production',
-    );
-  });
+  }
 });

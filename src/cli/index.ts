@@ -1,14 +1,21 @@
 /** `npm run cli -- <command>` (SPEC §3.3). One file per command. */
 import '../check-runtime.ts';
 
+// The CLI never listens on a port: with NODE_ENV unset it runs as development (a newcomer's
+// `npm run cli -- chat` needs no secrets). On a server, NODE_ENV=production comes from the
+// environment file, and then the secrets are required as for the server (src/config.ts).
+process.env.NODE_ENV ||= 'development';
+
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   broadcast: () => import('./broadcast.ts'),
   chat: () => import('./chat.ts'),
   classify: () => import('./classify.ts'),
   import: () => import('./import.ts'),
   knowledge: () => import('./knowledge.ts'),
+  'link-code': () => import('./link-code.ts'),
   migrate: () => import('./migrate.ts'),
   news: () => import('./news.ts'),
+  prune: () => import('./prune.ts'),
   richmenu: () => import('./richmenu.ts'),
   seed: () => import('./seed.ts'),
 };
@@ -28,15 +35,23 @@ commands:
   import <dataset> <file> [--format csv|jsonl] [--dry-run]
                       load a CSV/JSONL extract into DATABASE_PATH, all rows or none
                       (datasets: employers, hospitals, persons, contributions, registrations,
-                      claims, claim-status, payments, offices; columns: docs/import-formats.md)
+                      identity-documents, claims, claim-status, payments, offices; columns:
+                      docs/import-formats.md)
   knowledge list | show <id> [--lang th] [--at YYYY-MM-DD] | docs
                       the general answers the bot gives; one as a person reads it;
                       regenerate docs/knowledge.md (topics, rules, sources)
+  link-code issue <pink card number> --by <staff, office>
+  link-code issue --passport <MMR|KHM|LAO|VNM>:<number> --by <staff, office>
+                      a one-time link code for a migrant worker without a laser code
+                      (after checking the document in person); printed once
   migrate             apply database migrations (DATABASE_PATH)
   news import <file…> [--section 33,39] [--province 50] [--lang th,en] [--topic T] [--draft]
                       import thaigov.go.th-style articles (same source URL → update)
   news list [--limit N]
                       the latest news items
+  prune [--dry-run]   apply the retention schedule to DATABASE_PATH now (docs/retention.md),
+                      one line per rule with its count; --dry-run counts and changes nothing
+  prune --docs        rewrite docs/retention.md from the schedule (src/retention.ts)
   richmenu render [--out DIR] [--lang th,en]
                       draw the rich-menu PNGs (assets/richmenu/<lang>/<menu>.png)
   richmenu deploy [--lang th,en] [--default th]

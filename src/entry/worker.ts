@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import { createApp } from '../app.ts';
-import { type Config, type Env, parseConfig } from '../config.ts';
+import { type Config, ConfigError, type Env, parseConfig } from '../config.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../deps.ts';
 import { processWebhookEvent } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
@@ -81,9 +81,32 @@ export async function recoverStaleEvents(deps: Deps, olderThanMs = 60_000): Prom
 // refuses to start on anything else (test/workers/webhook.test.ts checks).
 const PUSH_CRON_BUDGET_MS = 25_000;
 
+/**
+ * Fail closed: with a secret missing outside NODE_ENV=development (or any variable malformed) the
+ * Worker serves nothing — every request gets 503 and one clear line is logged, as a Node server
+ * refuses to start.
+ */
+function configProblem(env: WorkerBindings): string | undefined {
+  try {
+    envState(env);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const line = `configuration error: ${err.message}`;
+    console.error(line);
+    return line;
+  }
+}
+
 export default {
-  fetch: app.fetch,
+  fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext) {
+    if (configProblem(env) !== undefined) {
+      return Response.json({ message: 'The service is not configured' }, { status: 503 });
+    }
+    return app.fetch(request, env, ctx);
+  },
   async scheduled(controller: ScheduledController, env: WorkerBindings, ctx: ExecutionContext) {
+    if (configProblem(env) !== undefined) return;
     const deps = workerDeps(env, (p) => ctx.waitUntil(p));
     ctx.waitUntil(recoverStaleEvents(deps));
     // Retention once an hour (the cron runs every minute).

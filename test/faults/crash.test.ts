@@ -74,6 +74,7 @@ async function startServer(label: string): Promise<Server> {
       LINE_DATA_API_BASE_URL: mock.url,
       LINE_CHANNEL_SECRET: TEST_SECRET,
       LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,
+      AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key',
       SEED_DEMO: '0',
       LOG_LEVEL: 'warn',
     },

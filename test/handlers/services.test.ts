@@ -19,7 +19,7 @@ import { seedDemoData } from '../../src/store/seed.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
 
-const TOKEN = 'admin-token-services-0123456789';
+const TOKEN = 'admin-token-services-0123456789-xyzKQW';
 /** 10 Mar 2026, 10:00 in Bangkok: the 17,500 ceiling and the 2026 section 40 benefits apply. */
 const START = Date.parse('2026-03-10T03:00:00Z');
 let now = START;

@@ -43,6 +43,7 @@ export async function createTestApp(options: {
       DATABASE_PATH: options.databasePath ?? join(dir, 'test.sqlite'),
       LINE_CHANNEL_SECRET: TEST_SECRET,
       LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,
+      AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key',
       LINE_API_BASE_URL: options.lineApiBaseUrl,
       LINE_DATA_API_BASE_URL: options.lineApiBaseUrl,
       SEED_DEMO: '0',

@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
 import { addFollowers, exactlyOnce } from './helpers.ts';
 
-const TOKEN = 'admin-token-0123456789abcdef';
+const TOKEN = 'admin-token-0123456789abcdef-xyzKQW';
 let mock: LineMock;
 let app: TestApp;
 

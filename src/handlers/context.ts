@@ -114,3 +114,28 @@ export function withQuickReplies<M extends Message>(
 }
 
 export const text = (value: string): messagingApi.TextMessage => ({ type: 'text', text: value });
+
+/**
+ * The quick-reply button that opens the 1:1 chat with the bot (LINE's `oaMessage` URL scheme),
+ * when the Official Account's basic ID is configured (`LINE_BOT_BASIC_ID`).
+ */
+export function openPrivateChatItem(ctx: Ctx): messagingApi.QuickReplyItem | undefined {
+  const basicId = ctx.deps.config.lineBotBasicId;
+  if (!basicId) return undefined;
+  return {
+    type: 'action',
+    action: {
+      type: 'uri',
+      label: clip(String(ctx.t('knowledge.common.openPrivateChat')), 20),
+      uri: `https://line.me/R/oaMessage/${basicId}/`,
+    },
+  };
+}
+
+/** "Personal data only in a 1:1 chat" (groups and rooms), with the button that opens one. */
+export function privateOnlyMessage(ctx: Ctx, more: readonly messagingApi.QuickReplyItem[] = []) {
+  const open = openPrivateChatItem(ctx);
+  const items = [...(open ? [open] : []), ...more].slice(0, 13);
+  const message = text(String(ctx.t('knowledge.common.privateOnly')));
+  return items.length > 0 ? { ...message, quickReply: { items } } : message;
+}

@@ -9,6 +9,7 @@ import {
   choiceQuickReplies,
   type IntentHandler,
   MAIN_INTENTS,
+  privateOnlyMessage,
   quickReplies,
   text,
   withQuickReplies,
@@ -92,17 +93,12 @@ export async function joinedGroup(ctx: Ctx): Promise<Message[]> {
     entities: {},
     alternatives: [],
   });
-  return withQuickReplies(
-    [
-      { ...help!, quickReply: undefined } as Message,
-      text(String(ctx.t('knowledge.common.privateOnly'))),
-    ],
-    choiceQuickReplies(ctx.t, [
-      'benefit_info',
-      'section40_info',
-      'pay_contribution',
-      'office_location',
-      'news',
-    ]),
-  );
+  const choices = choiceQuickReplies(ctx.t, [
+    'benefit_info',
+    'section40_info',
+    'pay_contribution',
+    'office_location',
+    'news',
+  ]);
+  return [{ ...help!, quickReply: undefined } as Message, privateOnlyMessage(ctx, choices.items)];
 }

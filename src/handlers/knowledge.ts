@@ -17,6 +17,7 @@ import {
   type IntentHandler,
   type IntentMatch,
   MAIN_INTENTS,
+  privateOnlyMessage,
   text,
   withQuickReplies,
 } from './context.ts';
@@ -73,17 +74,15 @@ export function generalAndPersonal(personal: IntentHandler): IntentHandler {
     if (!choice) {
       // Every topic intent has a default answer; should one be missing, never send a link or
       // personal data into a group.
-      return ctx.isPrivate
-        ? personal(ctx, match)
-        : [text(String(ctx.t('knowledge.common.privateOnly')))];
+      return ctx.isPrivate ? personal(ctx, match) : [privateOnlyMessage(ctx)];
     }
     const seeMine = await offersSeeMine(ctx, choice.topic, showPersonal);
     const messages = topicMessages(ctx, choice.topic, { seeMine });
     if (!ctx.isPrivate && (match.entities as Entities).personal) {
-      return withQuickReplies(
-        [...messages, text(String(ctx.t('knowledge.common.privateOnly')))],
-        messages.at(-1)?.quickReply ?? { items: [] },
-      );
+      return [
+        ...messages.map((m) => ({ ...m, quickReply: undefined }) as Message),
+        privateOnlyMessage(ctx, messages.at(-1)?.quickReply?.items ?? []),
+      ];
     }
     return messages;
   };

@@ -13,6 +13,7 @@ import {
   type Ctx,
   choiceQuickReplies,
   type IntentMatch,
+  privateOnlyMessage,
   text,
   withQuickReplies,
 } from './context.ts';
@@ -30,7 +31,7 @@ const romanised: Matcher = (ctx, match) =>
 const PRIVATE_ONLY = new Set(['link_account', 'unlink_account', 'my_claims', 'notifications']);
 const groupGuard: Matcher = (ctx, match) =>
   !ctx.isPrivate && PRIVATE_ONLY.has(match.intent)
-    ? Promise.resolve([text(String(ctx.t('knowledge.common.privateOnly')))])
+    ? Promise.resolve([privateOnlyMessage(ctx)])
     : undefined;
 
 /**

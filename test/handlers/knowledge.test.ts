@@ -14,7 +14,7 @@ import { seedDemoData } from '../../src/store/seed.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
 
-const TOKEN = 'admin-token-knowledge-0123456789';
+const TOKEN = 'admin-token-knowledge-0123456789-xyzKQW';
 /** 4 Dec 2026, 10:00 in Bangkok. */
 let now = Date.parse('2026-12-04T03:00:00Z');
 let mock: LineMock;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   mock = await startLineMock();
   app = await createTestApp({
     lineApiBaseUrl: mock.url,
-    env: { ADMIN_TOKEN: TOKEN },
+    env: { ADMIN_TOKEN: TOKEN, LINE_BOT_BASIC_ID: '@ssothai' },
     clock: { now: () => now },
   });
   await seedDemoData(app.store, { people: 50 });
@@ -162,6 +162,15 @@ describe('linked users, 1:1 and groups', () => {
     expect(messages[0]!.type).toBe('flex');
     expect(body).toContain('แชต 1:1');
     expect(body).not.toContain('linkToken=');
+    // A button that opens the 1:1 chat with the Official Account, before the topic choices.
+    const items = (
+      messages.at(-1) as { quickReply: { items: { action: { type: string; uri?: string } }[] } }
+    ).quickReply.items;
+    expect(items[0]!.action).toMatchObject({
+      type: 'uri',
+      uri: 'https://line.me/R/oaMessage/@ssothai/',
+    });
+    expect(items.length).toBeGreaterThan(1);
   });
 
   it('in a group, a linked user gets general answers only and is told to ask 1:1', async () => {
@@ -173,6 +182,7 @@ describe('linked users, 1:1 and groups', () => {
     const link = JSON.stringify(await send(inGroup(linked, 'ผูกบัญชี')));
     expect(link).not.toContain('linkToken=');
     expect(link).toContain('แชต 1:1');
+    expect(link).toContain('https://line.me/R/oaMessage/@ssothai/');
   });
 });
 

@@ -23,6 +23,9 @@ const HELP = `Type a question and press Enter. Also:
   /link ID BIRTHDATE LASERCODE
                       fill the account-link page the bot sent, then LINE's accountLink event
                       (demo identities: docs/demo-identities.md)
+  /link pink PINK_CARD_NUMBER BIRTHDATE LINKCODE
+  /link passport COUNTRY:NUMBER BIRTHDATE LINKCODE
+                      the same with a pink card or a passport and a one-time link code
   /sticker  /image    send a sticker or an image
   /follow  /unfollow  add or block the bot
   /help  /quit
@@ -109,14 +112,32 @@ export async function run(args: string[]): Promise<number> {
     } else if (cmd === '/link') {
       if (!lastLinkToken) {
         out('  (ask the bot to link first, e.g. type: ผูกบัญชี)');
-      } else if (rest.length < 3) {
+      } else if (rest.length < 3 || (['pink', 'passport'].includes(rest[0]!) && rest.length < 4)) {
         out('  usage: /link NATIONAL_ID BIRTH_DATE(YYYY-MM-DD) LASER_CODE');
+        out('         /link pink PINK_CARD_NUMBER BIRTH_DATE LINK_CODE');
+        out('         /link passport COUNTRY:NUMBER BIRTH_DATE LINK_CODE');
       } else {
+        const [kind] = rest;
+        const fields: Record<string, string> =
+          kind === 'pink'
+            ? {
+                docType: 'pink_card',
+                nationalId: rest[1]!,
+                birthDate: rest[2]!,
+                linkCode: rest[3]!,
+              }
+            : kind === 'passport'
+              ? {
+                  docType: 'passport',
+                  country: rest[1]!.split(':')[0] ?? '',
+                  passportNumber: rest[1]!.split(':')[1] ?? '',
+                  birthDate: rest[2]!,
+                  linkCode: rest[3]!,
+                }
+              : { nationalId: rest[0]!, birthDate: rest[1]!, laserCode: rest[2]! };
         const form = new URLSearchParams({
           linkToken: lastLinkToken,
-          nationalId: rest[0]!,
-          birthDate: rest[1]!,
-          laserCode: rest[2]!,
+          ...fields,
           lang: values.lang!,
         });
         const res = await transport.request('/link', {

@@ -4,16 +4,24 @@ import { templates } from '../flex/templates.ts';
 import { LineApiError } from '../line/client.ts';
 import type { AccountLinkEvent } from '../line/events.ts';
 import type { Message } from '../line/limits.ts';
+import { stableRetryKey } from '../line/retry-key.ts';
 import { maskNationalId } from '../nlu/index.ts';
+import { HOTLINE } from '../rules/index.ts';
 import {
-  bindAccount,
+  bindAccountReplacing,
   consumeLinkNonce,
   getLinkedPerson,
   type InsuredPersonRow,
+  recordLinkToken,
   unlinkAndErase,
 } from '../store/account-links.ts';
 import { pseudonym, writeAudit } from '../store/audit.ts';
+import { getLineUser } from '../store/line-users.ts';
 import { getPersonById } from '../store/persons.ts';
+
+/** LINE's link token is valid 10 minutes; the page accepts it as long (SPEC §4). */
+export const LINK_TOKEN_TTL_MS = 10 * 60_000;
+
 import {
   type Ctx,
   type IntentHandler,
@@ -50,6 +58,8 @@ export async function linkPrompt(ctx: Ctx, lead?: string): Promise<Message[]> {
       quickReplies(ctx.t, MAIN_INTENTS),
     );
   }
+  // The page accepts only tokens the bot obtained, for this LINE user (SPEC §3.2).
+  await recordLinkToken(ctx.deps.store, linkToken, ctx.userId, ctx.now, LINK_TOKEN_TTL_MS);
   const url = new URL('/link', ctx.deps.config.publicBaseUrl);
   url.searchParams.set('linkToken', linkToken);
   url.searchParams.set('lang', ctx.lang);
@@ -62,7 +72,15 @@ export async function linkPrompt(ctx: Ctx, lead?: string): Promise<Message[]> {
 
 export const linkAccount: IntentHandler = async (ctx) => {
   const person = ctx.userId ? await getLinkedPerson(ctx.deps.store, ctx.userId) : undefined;
-  if (person) {
+  if (person && ctx.userId) {
+    // The reply shows a name and a masked ID: a personal read like any other.
+    await writeAudit(ctx.deps.store, {
+      at: ctx.now,
+      actor: await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId),
+      personId: person.id,
+      action: 'read_link_status',
+      purpose: 'user asked to link: told they are linked already',
+    });
     const name = displayName(person, ctx.lang);
     return withQuickReplies(
       [
@@ -116,10 +134,11 @@ export const unlinkAccount: IntentHandler = async (ctx, match) => {
   }
   // Reply in the language of this conversation before the stored choice is erased.
   const done = String(ctx.t('link.unlinked'));
-  await unlinkAndErase(ctx.deps.store, ctx.userId, ctx.now);
+  const actor = await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId);
+  await unlinkAndErase(ctx.deps.store, ctx.userId, ctx.now, actor);
   await writeAudit(ctx.deps.store, {
     at: ctx.now,
-    actor: await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId),
+    actor,
     personId: person?.id ?? null,
     action: 'unlink_account',
     purpose: 'user request: unlink and erase',
@@ -127,26 +146,37 @@ export const unlinkAccount: IntentHandler = async (ctx, match) => {
   return [text(done)];
 };
 
-/** The `accountLink` webhook event: bind on `ok` with a valid unused nonce, never otherwise. */
+/**
+ * The `accountLink` webhook event: bind on `ok` with a valid unused nonce made for this very LINE
+ * user, never otherwise. One person, one LINE account: linking a second account moves the link,
+ * and the account it leaves is told at once (a push), so someone whose details were used by
+ * another person finds out.
+ */
 export async function onAccountLink(ctx: Ctx, event: AccountLinkEvent): Promise<Message[]> {
   if (!ctx.userId) return [];
   if (event.link.result !== 'ok') {
     return [text(String(ctx.t('link.failed')))];
   }
-  const personId = await consumeLinkNonce(ctx.deps.store, event.link.nonce, ctx.now);
-  const person = personId === undefined ? undefined : await getPersonById(ctx.deps.store, personId);
+  const nonce = await consumeLinkNonce(ctx.deps.store, event.link.nonce, ctx.userId, ctx.now);
+  const person = nonce.ok ? await getPersonById(ctx.deps.store, nonce.personId) : undefined;
   if (!person) {
-    ctx.deps.log.warn('accountLink with an unknown, used or expired nonce: nothing bound');
+    ctx.deps.log.warn(
+      nonce.ok || nonce.reason === 'unknown'
+        ? 'accountLink with an unknown, used or expired nonce: nothing bound'
+        : 'accountLink from another LINE user than the nonce was made for: nothing bound',
+    );
     return [text(String(ctx.t('link.failed')))];
   }
-  await bindAccount(ctx.deps.store, ctx.userId, person.id, ctx.now);
+  const replaced = await bindAccountReplacing(ctx.deps.store, ctx.userId, person.id, ctx.now);
+  const actor = await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId);
   await writeAudit(ctx.deps.store, {
     at: ctx.now,
-    actor: await pseudonym(ctx.deps.config.auditPseudonymKey, ctx.userId),
+    actor,
     personId: person.id,
     action: 'link_account',
     purpose: 'account link completed by the insured person',
   });
+  for (const previous of replaced) await tellReplacedAccount(ctx, previous, person.id);
   const name = displayName(person, ctx.lang);
   return withQuickReplies(
     [text(String(ctx.t('link.linked', { name, nationalId: maskNationalId(person.nationalId) })))],
@@ -157,4 +187,31 @@ export async function onAccountLink(ctx: Ctx, event: AccountLinkEvent): Promise<
       'greeting_help',
     ]),
   );
+}
+
+/** A push to the LINE account a link moved away from, in its language; best effort. */
+async function tellReplacedAccount(ctx: Ctx, userId: string, personId: number): Promise<void> {
+  await writeAudit(ctx.deps.store, {
+    at: ctx.now,
+    actor: await pseudonym(ctx.deps.config.auditPseudonymKey, userId),
+    personId,
+    action: 'link_replaced',
+    purpose: 'the person linked another LINE account; this one was unlinked and told',
+  });
+  const row = await getLineUser(ctx.deps.store, userId);
+  const lang =
+    ctx.deps.i18n.spoken(row?.chosenLanguage ?? row?.profileLanguage ?? undefined) ?? 'th';
+  const t = ctx.deps.i18n.t(lang);
+  try {
+    await ctx.deps.line.push(
+      userId,
+      [text(String(t('link.movedAway', { hotline: HOTLINE })))],
+      await stableRetryKey(`link-moved:${userId}:${personId}:${ctx.now}`),
+    );
+  } catch (err) {
+    if (!(err instanceof LineApiError)) throw err;
+    ctx.deps.log.warn('could not tell the previous LINE account that the link moved', {
+      error: err.message,
+    });
+  }
 }

@@ -7,18 +7,18 @@
  * entry in `DATASETS` below, plus its table in docs/import-formats.md. If it references rows of
  * another table, add a `RefKind` with its lookup in index.ts (`REF_LOOKUPS`).
  */
-import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { isValidNationalId, maskNationalId } from '../nlu/entities.ts';
 import { PROVINCES } from '../nlu/provinces.ts';
 import { isWeeklyHours, parseHoursText } from '../offices/hours.ts';
+import { PASSPORT_COUNTRIES } from '../pages/link-page.ts';
 import {
-  hashLaserCodeWebCrypto,
+  hashSecret,
   isLaserCodeFormat,
-  LASER_HASH_ITERATIONS,
   normaliseLaserCode,
+  PBKDF2_MAX_ITERATIONS_PER_CALL,
   parseLaserHash,
-  verifyLaserCode,
+  verifySecret,
 } from '../store/laser-code.ts';
 import { CLAIM_CAUSES, CLAIM_STATUSES } from '../store/schema.ts';
 
@@ -110,8 +110,13 @@ const LOCATION_PRECISIONS = ['exact', 'province_seat_approx'] as const;
 const BUDDHIST_ERA_FROM = 2400;
 const BUDDHIST_ERA_OFFSET = 543;
 
-/** PBKDF2 iterations for laser codes hashed on import. */
-export const LASER_CODE_ITERATIONS = LASER_HASH_ITERATIONS;
+/** `laser_code_hash` of a person whose document has no laser code (pink card, passport). */
+const NO_LASER_CODE = 'none';
+/** A hash the verifier reads and Cloudflare can check (one PBKDF2 call ≤ 100,000 iterations). */
+const isSecretHash = (value: string) => {
+  const parsed = parseLaserHash(value);
+  return parsed !== undefined && parsed.iterations <= PBKDF2_MAX_ITERATIONS_PER_CALL;
+};
 
 /** A value safe to show in an error: short, and never a whole national ID. */
 function shown(value: string): string {
@@ -473,8 +478,8 @@ const personsDataset: DatasetDef = {
       'laser_code_hash',
       'hash',
       false,
-      'instead of laser_code: an already hashed `pbkdf2-sha256$<iterations>$<salt>$<hash>`',
-      'pbkdf2-sha256$100000$…$…',
+      'instead of laser_code: an already hashed code (`pbkdf2-sha256-chain$…` or `pbkdf2-sha256$…`), or `none` for a pink card or passport holder (no laser code: they link with a one-time link code)',
+      'none',
     ),
   ],
   keyFields: ['national_id'],
@@ -503,10 +508,10 @@ const personsDataset: DatasetDef = {
     } else if (laserCode !== undefined) {
       if (isLaserCodeFormat(laserCode)) secret.laser_code = normaliseLaserCode(laserCode);
       else r.fail('laser_code', 'must be 2 letters and 10 digits (dashes allowed)');
-    } else if (laserHash !== null && parseLaserHash(laserHash) === undefined) {
+    } else if (laserHash !== null && laserHash !== NO_LASER_CODE && !isSecretHash(laserHash)) {
       r.fail(
         'laser_code_hash',
-        'must be pbkdf2-sha256$<iterations>$<salt base64>$<32-byte hash base64>',
+        'must be a pbkdf2-sha256-chain$… or pbkdf2-sha256$… hash (at most 100,000 iterations per call), or none (no laser code)',
       );
     }
 
@@ -563,16 +568,9 @@ const personsDataset: DatasetDef = {
     // Hashing is deliberately slow: only when the file is otherwise good and will be written.
     if (ctx.hasErrors()) return;
     await forEachConcurrently(toHash, 4, async ({ row, code, stored }) => {
-      if (stored !== undefined && (await verifyLaserCode(code, stored))) {
-        row.values.laser_code_hash = stored;
-      } else {
-        const salt = new Uint8Array(randomBytes(16));
-        row.values.laser_code_hash = await hashLaserCodeWebCrypto(
-          code,
-          salt,
-          LASER_CODE_ITERATIONS,
-        );
-      }
+      const check = stored === undefined ? undefined : await verifySecret(code, stored);
+      row.values.laser_code_hash =
+        check?.ok === true ? (check.rehash ?? stored ?? null) : await hashSecret(code);
     });
   },
 };
@@ -591,6 +589,55 @@ async function forEachConcurrently<T>(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
+
+const identityDocumentsDataset: DatasetDef = {
+  name: 'identity-documents',
+  summary: 'passports of migrant workers (to link without a Thai ID card)',
+  table: 'identity_documents',
+  columns: [
+    NATIONAL_ID_DOC,
+    col('type', 'passport', true, 'the document type (passport)', 'passport'),
+    col('country', 'MMR / KHM / LAO / VNM', true, 'issuing country (ISO 3166-1 alpha-3)', 'MMR'),
+    col(
+      'number',
+      'text',
+      true,
+      'passport number, 6–12 letters and digits (spaces and dashes dropped); with type and country the natural key',
+      'MA1234567',
+    ),
+    col('work_permit_number', 'text', false, 'work permit number, when known', 'WP-66-0012345'),
+  ],
+  keyFields: ['type', 'country', 'number'],
+  keyColumns: ['type', 'country', 'number'],
+  parse(r) {
+    const nationalId = r.nationalId();
+    const type = r.oneOf('type', ['passport'] as const, true);
+    const countryText = r.text('country', true, 3)?.toUpperCase() ?? null;
+    const country = PASSPORT_COUNTRIES.find((c) => c === countryText) ?? null;
+    if (countryText !== null && country === null) {
+      r.fail('country', `must be one of ${PASSPORT_COUNTRIES.join(', ')}`);
+    }
+    const raw = r.text('number', true, 40);
+    const number = raw === null ? null : raw.replace(/[\s-]/g, '').toUpperCase();
+    if (number !== null && !/^[A-Z0-9]{6,12}$/.test(number)) {
+      r.fail('number', 'must be 6–12 letters and digits');
+    }
+    const refs: RowRef[] = [];
+    if (nationalId !== null)
+      refs.push({ kind: 'person', column: 'national_id', value: nationalId, target: 'person_id' });
+    return {
+      values: {
+        person_id: null,
+        type,
+        country,
+        number,
+        work_permit_number: r.text('work_permit_number', false, 40),
+      },
+      refs,
+    };
+  },
+  stamp: (now) => ({ updated_at: now }),
+};
 
 const contributionsDataset: DatasetDef = {
   name: 'contributions',
@@ -1019,6 +1066,7 @@ export const DATASETS = {
   employers: employersDataset,
   hospitals: hospitalsDataset,
   persons: personsDataset,
+  'identity-documents': identityDocumentsDataset,
   contributions: contributionsDataset,
   registrations: registrationsDataset,
   claims: claimsDataset,

@@ -260,6 +260,53 @@ export const ADMIN_OPENAPI = {
         },
       },
     },
+    '/admin/link-codes': {
+      post: {
+        summary: 'Issue a one-time link code to a pink-card or passport holder',
+        description:
+          'For insured persons whose document has no laser code. Staff check the pink card, or the passport and work permit, in person first. The code (10 characters, shown once, stored hashed) works once, within 30 days, on the /link page with the document number and birth date; a new code replaces an unused one. Audited.',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['issuedBy'],
+            properties: {
+              nationalId: {
+                type: 'string',
+                description: 'Pink card number: 13 digits starting 00',
+              },
+              passport: {
+                type: 'object',
+                required: ['country', 'number'],
+                properties: {
+                  country: { type: 'string', enum: ['MMR', 'KHM', 'LAO', 'VNM'] },
+                  number: { type: 'string', minLength: 6, maxLength: 12 },
+                },
+              },
+              issuedBy: {
+                type: 'string',
+                description: 'Staff member and office, for the audit trail',
+              },
+            },
+          }),
+        },
+        responses: {
+          '201': {
+            description: 'Issued',
+            content: json({
+              type: 'object',
+              properties: {
+                code: { type: 'string', example: 'ACDEF-GHJKM' },
+                expiresAt: { type: 'string', format: 'date-time' },
+                nationalId: { type: 'string', description: 'masked' },
+              },
+            }),
+          },
+          ...common,
+          '404': error('No insured person has this document'),
+        },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

@@ -9,8 +9,11 @@
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { LANGUAGES } from '../i18n.ts';
+import { issueLinkCodeFor } from '../link-codes.ts';
 import { summarise } from '../news/parse-article.ts';
 import { createNewsPushJob, PushJobRefused } from '../news/push-jobs.ts';
+import { isValidNationalId } from '../nlu/index.ts';
+import { PINK_CARD_PREFIX } from '../pages/link-page.ts';
 import {
   createNews,
   getNews,
@@ -321,4 +324,67 @@ adminRoutes.post('/unanswered/:id/handled', async (c) => {
     return c.json({ message: 'No such open question' }, 404);
   }
   return c.json({ id, handled: true });
+});
+
+/**
+ * A one-time link code for a pink-card or passport holder (no laser code), after staff checked
+ * the document. The code is in this answer only; it is stored hashed.
+ */
+const linkCodeBody = object({
+  nationalId: {
+    parse: str({
+      max: 17,
+      pattern: /^[\d\s-]{13,17}$/,
+      patternHint: 'must be 13 digits (dashes and spaces allowed)',
+    }),
+  },
+  passport: {
+    parse: object({
+      country: { parse: oneOf(['MMR', 'KHM', 'LAO', 'VNM'] as const), required: true },
+      number: { parse: str({ min: 6, max: 12, pattern: /^[A-Za-z0-9]+$/ }), required: true },
+    }),
+  },
+  issuedBy: { parse: str({ max: 80 }), required: true },
+});
+
+adminRoutes.post('/link-codes', async (c) => {
+  const deps = c.get('deps');
+  const body = check(linkCodeBody, await jsonBody(c));
+  const nationalId = body.nationalId?.replace(/[\s-]/g, '');
+  if ((nationalId === undefined) === (body.passport === undefined)) {
+    throw new Invalid([{ path: '$', message: 'give exactly one of nationalId or passport' }]);
+  }
+  if (nationalId !== undefined && !isValidNationalId(nationalId)) {
+    throw new Invalid([{ path: 'nationalId', message: 'the check digit does not match' }]);
+  }
+  if (nationalId !== undefined && !nationalId.startsWith(PINK_CARD_PREFIX)) {
+    throw new Invalid([
+      {
+        path: 'nationalId',
+        message: `must be a pink card number (starting ${PINK_CARD_PREFIX}); Thai ID card holders link with the laser code`,
+      },
+    ]);
+  }
+  const issued = await issueLinkCodeFor(
+    deps.store,
+    nationalId !== undefined
+      ? { nationalId }
+      : {
+          passport: {
+            country: body.passport!.country!,
+            number: body.passport!.number!.toUpperCase(),
+          },
+        },
+    body.issuedBy!,
+    deps.clock.now(),
+  );
+  if (!issued) return c.json({ message: 'No insured person has this document' }, 404);
+  return c.json(
+    {
+      code: issued.code,
+      expiresAt: new Date(issued.expiresAt).toISOString(),
+      nationalId: issued.maskedNationalId,
+    },
+    201,
+  );
 });

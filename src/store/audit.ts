@@ -8,6 +8,9 @@ export type AuditAction =
   | 'read_hospital_rights'
   | 'read_unemployment_claim'
   | 'link_account'
+  | 'link_replaced'
+  | 'issue_link_code'
+  | 'read_link_status'
   | 'unlink_account'
   | 'read_news_targeting';
 

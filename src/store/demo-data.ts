@@ -17,8 +17,11 @@
  * assumptions made only so the demo rows are complete.
  *
  * The first six people are the documented demo identities (`DEMO_IDENTITIES`, see
- * docs/demo-identities.md); their laser codes are hashed with 100,000 PBKDF2 iterations. Every
- * generated person after them uses 1 iteration so a 100k seed stays fast: demo data only.
+ * docs/demo-identities.md); their laser codes are hashed at the current cost (the precomputed
+ * `DEMO_IDENTITY_LASER_HASHES`, so seeding spends no 600,000-iteration derivations). Every
+ * generated person after them is fake and uses the old scheme at 1 iteration so a 100k seed stays
+ * fast: demo data only. `verifySecret` pads every verification to the current cost, so a generated
+ * person answers in the same time as a documented one.
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -26,7 +29,8 @@ import points from '../../data/geo/thai-province-points.json' with { type: 'json
 import {
   BULK_DEMO_LASER_HASH_ITERATIONS,
   hashLaserCode,
-  LASER_HASH_ITERATIONS,
+  SECRET_HASH_ITERATIONS,
+  SECRET_HASH_ROUNDS,
 } from './laser-code.ts';
 import type { ClaimCause, ClaimStatus } from './schema.ts';
 
@@ -411,6 +415,92 @@ export const DEMO_IDENTITIES: readonly DemoIdentity[] = IDENTITY_BASE.map((base,
   };
 });
 
+/**
+ * Migrant workers who hold no Thai ID card (people 7 and 8, after `DEMO_IDENTITIES`): a Burmese
+ * worker with a pink card (13 digits starting 00) and a Cambodian worker with a passport. Neither
+ * has a laser code (`laser_code_hash` = `none`); each links with a one-time link code, seeded
+ * here with a fixed value and a one-year expiry (a real code lives 30 days). Once used, issue a
+ * new one: `npm run cli -- link-code issue …`.
+ */
+export interface DemoMigrant {
+  personId: number;
+  nationalId: string;
+  birthDate: string;
+  document: 'pink_card' | 'passport';
+  passport?: { country: 'MMR' | 'KHM' | 'LAO' | 'VNM'; number: string; workPermit: string };
+  linkCode: string;
+  /** The link code hashed at the current cost (precomputed with `hashSecret`). */
+  linkCodeHash: string;
+  name: string;
+  nameEn: string;
+  shows: string;
+}
+
+export const DEMO_MIGRANTS: readonly DemoMigrant[] = [
+  {
+    personId: 7,
+    nationalId: '0067102345674',
+    birthDate: '1994-06-18',
+    document: 'pink_card',
+    linkCode: 'MYAN3-PNK47',
+    linkCodeHash:
+      'pbkdf2-sha256-chain$6$100000$DgmaLIdz81pEBe5FkxEJ2g==$sTkfZK+bI8Z/XYFFL3ymDAeupBDv3kJsCJHw/9Qzuhc=',
+    name: 'นายอ่อง โกโก',
+    nameEn: 'Mr Aung Ko Ko',
+    shows:
+      'Myanmar worker with a pink card, section 33 in a Samut Prakan factory for 30 months, active medical rights; links with pink card number + birth date + link code.',
+  },
+  {
+    personId: 8,
+    nationalId: '0067203456781',
+    birthDate: '1997-02-03',
+    document: 'passport',
+    passport: { country: 'KHM', number: 'N01234567', workPermit: 'WP-67-0045678' },
+    linkCode: 'KHMR4-PPT96',
+    linkCodeHash:
+      'pbkdf2-sha256-chain$6$100000$lbTSOKXYD65LJcPo6pYaDQ==$RYF2Wm6vzsQLl728Jep/E0g85KXlCsIBKoTsFYY1dFo=',
+    name: 'นายซก ดารา',
+    nameEn: 'Mr Sok Dara',
+    shows:
+      'Cambodian worker with a passport and work permit (MOU), section 33 in Chon Buri for 18 months; links with passport number + country + birth date + link code.',
+  },
+];
+
+const MIGRANT_PLANS: readonly {
+  title: string;
+  first: Name;
+  last: Name;
+  months: number;
+  wage: number;
+  employer: 0 | 1;
+  province: string;
+  hospital: string;
+}[] = [
+  {
+    title: 'นาย',
+    first: ['อ่อง', 'Aung'],
+    last: ['โกโก', 'Ko Ko'],
+    months: 29,
+    wage: 12_000,
+    employer: 0,
+    province: '11',
+    hospital: 'DEMO-11-01',
+  },
+  {
+    title: 'นาย',
+    first: ['ซก', 'Sok'],
+    last: ['ดารา', 'Dara'],
+    months: 17,
+    wage: 11_500,
+    employer: 1,
+    province: '20',
+    hospital: 'DEMO-20-01',
+  },
+];
+
+/** Everyone the seed writes before the generated people. */
+export const DEMO_FIXED_PEOPLE = DEMO_IDENTITIES.length + DEMO_MIGRANTS.length;
+
 /** Employers the demo identities work for (inserted before the generated ones). */
 const FIXED_EMPLOYERS: readonly (readonly [
   id: string,
@@ -476,7 +566,8 @@ interface PersonPlan {
   option: number | null;
   province: string;
   laserCode: string;
-  iterations: number;
+  /** Documented identities: their current-cost hash. Generated people: undefined (cheap hash). */
+  laserHash: string | undefined;
   segments: Segment[];
   /** Months after this one are unpaid (arrears); the default is the current month. */
   paidUntil: number;
@@ -767,7 +858,7 @@ function randomPerson(rng: Rng, ctx: Context): PersonPlan {
     option: null,
     province: BANGKOK,
     laserCode: newLaserCode(rng),
-    iterations: BULK_DEMO_LASER_HASH_ITERATIONS,
+    laserHash: undefined,
     segments: [],
     paidUntil: ctx.curMi,
     registrations: [],
@@ -903,6 +994,48 @@ function randomPerson(rng: Rng, ctx: Context): PersonPlan {
   return plan;
 }
 
+function migrantPlan(k: number, ctx: Context): PersonPlan {
+  const m = DEMO_MIGRANTS[k]!;
+  const p = MIGRANT_PLANS[k]!;
+  const cur = ctx.curMi;
+  const employer = FIXED_EMPLOYERS[p.employer === 0 ? 0 : 1]![0];
+  return {
+    nationalId: m.nationalId,
+    title: p.title,
+    first: p.first,
+    last: p.last,
+    birthDate: m.birthDate,
+    section: 33,
+    status: 'active',
+    employerId: employer,
+    option: null,
+    province: p.province,
+    laserCode: '',
+    laserHash: 'none',
+    segments: [
+      {
+        from: cur - p.months,
+        to: cur,
+        section: 33,
+        payer: employer,
+        wage: p.wage,
+        option: 0,
+        skip: 0,
+      },
+    ],
+    paidUntil: cur,
+    registrations: [
+      {
+        hospitalId: p.hospital,
+        from: isoDay(firstDayOfMonth(cur - p.months)),
+        to: null,
+        reason: 'initial',
+      },
+    ],
+    claim: null,
+  };
+}
+
 function identityPlan(k: number, rng: Rng, ctx: Context): PersonPlan {
   const base = IDENTITY_BASE[k]!;
   const n = IDENTITY_NAMES[k]!;
@@ -919,7 +1052,7 @@ function identityPlan(k: number, rng: Rng, ctx: Context): PersonPlan {
     option: null,
     province: BANGKOK,
     laserCode: base.laserCode,
-    iterations: LASER_HASH_ITERATIONS,
+    laserHash: demoIdentityLaserHash(base.nationalId, base.laserCode),
     segments: [],
     paidUntil: cur,
     registrations: [],
@@ -1057,6 +1190,8 @@ export const DEMO_TABLES = [
   'contributions',
   'account_links',
   'link_nonces',
+  'link_codes',
+  'identity_documents',
   'insured_persons',
   'hospitals',
   'employers',
@@ -1191,8 +1326,46 @@ function buildHospitals(): HospitalRow[] {
   return rows;
 }
 
-function laserSalt(nationalId: string): Buffer {
+/** The deterministic per-person laser salt of the demo seed. */
+export function laserSalt(nationalId: string): Buffer {
   return createHash('sha256').update(`sso-demo-laser-salt:${nationalId}`).digest().subarray(0, 16);
+}
+
+/**
+ * The documented demo identities' laser codes hashed at the current cost (6 × 100,000
+ * PBKDF2-HMAC-SHA-256 iterations) with their deterministic `laserSalt`, keyed by national ID.
+ * Precomputed so that seeding does not spend 600,000 iterations per identity; generated once with
+ * `hashLaserCode(d.laserCode, laserSalt(d.nationalId), SECRET_HASH_ITERATIONS, SECRET_HASH_ROUNDS)`
+ * for each of `DEMO_IDENTITIES` (node:crypto, ~0.1 s each). test/store/laser-code.test.ts checks
+ * that each one verifies its documented code: regenerate them if an identity's code or ID changes.
+ */
+export const DEMO_IDENTITY_LASER_HASHES: Readonly<Record<string, string>> = {
+  // ME0123456789
+  '3100600123450':
+    'pbkdf2-sha256-chain$6$100000$tr80ryBwmVQxGQDQqYPVEA==$a2qwiUF1F9FA+BT+IhzbEkdzbO/1JaLtECsdYuyDeeU=',
+  // JT1234567890
+  '1100100456780':
+    'pbkdf2-sha256-chain$6$100000$YI38mMGq/+HSEoYGpXko4g==$YGrJpIzHDL5Wnhqq9+5iEux7EKz6TnU5J75057BAuAM=',
+  // JC2345678901
+  '1200100789125':
+    'pbkdf2-sha256-chain$6$100000$JzFwpE/XYdMSDMyEc3YIyA==$bONWHvqjsYmBNxc2KzTdkQWbeQ4zvO08zLaZARdu5Xw=',
+  // ID3456789012
+  '3500100234569':
+    'pbkdf2-sha256-chain$6$100000$siAR4HdqMfKFkSL00eFoog==$DvUr8JQ8bbwthuG99pZwh1EHEahcpPgLSAt3Ps/C3xw=',
+  // AA4567890123
+  '3400100678905':
+    'pbkdf2-sha256-chain$6$100000$mXqpgpZuoNrHIFKIq0Iefw==$REB9E4PX82UsgnQdHipJj2wSrrugrLETdmv2VQy/cFc=',
+  // BT5678901234
+  '1100200987655':
+    'pbkdf2-sha256-chain$6$100000$gC4aiX1V3V/JW5Lzl6N4LA==$RwaxmmZkBXnl/xorIS9chVksTe1/DFbwCyHk3+q6cDg=',
+};
+
+/** The precomputed hash, or (an identity added without one) the same hash computed now. */
+function demoIdentityLaserHash(nationalId: string, laserCode: string): string {
+  return (
+    DEMO_IDENTITY_LASER_HASHES[nationalId] ??
+    hashLaserCode(laserCode, laserSalt(nationalId), SECRET_HASH_ITERATIONS, SECRET_HASH_ROUNDS)
+  );
 }
 
 /**
@@ -1203,7 +1376,7 @@ export function generateDemoData(
   sqlite: Database.Database,
   options: GenerateDemoDataOptions = {},
 ): DemoDataCounts {
-  const total = Math.max(DEMO_IDENTITIES.length, Math.floor(options.people ?? DEFAULT_DEMO_PEOPLE));
+  const total = Math.max(DEMO_FIXED_PEOPLE, Math.floor(options.people ?? DEFAULT_DEMO_PEOPLE));
   const now = options.now ?? new Date();
   const today = bangkokDay(now);
   const todayIso = isoDay(today);
@@ -1231,7 +1404,7 @@ export function generateDemoData(
       PROVINCES.map((p) => p.province_code),
       (c) => RESIDENT_PROVINCE_WEIGHTS[c] ?? 1,
     ),
-    nationalIds: new Set(DEMO_IDENTITIES.map((d) => d.nationalId)),
+    nationalIds: new Set([...DEMO_IDENTITIES, ...DEMO_MIGRANTS].map((d) => d.nationalId)),
     s33Count: 0,
     claimCount: 0,
   };
@@ -1487,7 +1660,7 @@ export function generateDemoData(
       plan.option,
       coverageStart,
       plan.province,
-      hashLaserCode(plan.laserCode, salt, plan.iterations),
+      plan.laserHash ?? hashLaserCode(plan.laserCode, salt, BULK_DEMO_LASER_HASH_ITERATIONS),
       updatedAt,
     );
     counts.insuredPersons++;
@@ -1509,7 +1682,12 @@ export function generateDemoData(
   const chunk = sqlite.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const rng = new Rng(streamSeed(i));
-      const plan = i < DEMO_IDENTITIES.length ? identityPlan(i, rng, ctx) : randomPerson(rng, ctx);
+      const plan =
+        i < DEMO_IDENTITIES.length
+          ? identityPlan(i, rng, ctx)
+          : i < DEMO_FIXED_PEOPLE
+            ? migrantPlan(i - DEMO_IDENTITIES.length, ctx)
+            : randomPerson(rng, ctx);
       writePerson(i + 1, plan, rng);
     }
     flushContributions();
@@ -1519,6 +1697,29 @@ export function generateDemoData(
     chunk(from, to);
     options.onProgress?.(to, total);
   }
+  // The migrants' documents and one-time link codes (a year for the demo; real codes: 30 days).
+  const insertDocument = sqlite.prepare(
+    `insert into identity_documents (person_id, type, number, country, work_permit_number, updated_at)
+     values (?, 'passport', ?, ?, ?, ?)`,
+  );
+  const insertLinkCode = sqlite.prepare(
+    `insert into link_codes (person_id, code_hash, issued_by, created_at, expires_at)
+     values (?, ?, 'demo seed', ?, ?)`,
+  );
+  sqlite.transaction(() => {
+    for (const m of DEMO_MIGRANTS) {
+      if (m.passport) {
+        insertDocument.run(
+          m.personId,
+          m.passport.number,
+          m.passport.country,
+          m.passport.workPermit,
+          ctx.nowMs,
+        );
+      }
+      insertLinkCode.run(m.personId, m.linkCodeHash, ctx.nowMs, ctx.nowMs + 365 * 86_400_000);
+    }
+  })();
   return counts;
 }
 

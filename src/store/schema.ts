@@ -117,7 +117,13 @@ export const insuredPersons = sqliteTable(
     section40Option: integer('section40_option'),
     coverageStart: text('coverage_start'),
     provinceCode: text('province_code'),
-    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` of the laser code; never the code. */
+    /**
+     * The laser code's hash, never the code: `pbkdf2-sha256-chain$<rounds>$<iterations>$<salt>$<key>`
+     * (600,000 iterations per guess; src/store/laser-code.ts), or the older
+     * `pbkdf2-sha256$<iterations>$<salt>$<key>`, upgraded at the next successful link.
+     * `none` for people whose document has no laser code (pink card, passport): they link
+     * with a one-time link code (`link_codes`) instead.
+     */
     laserCodeHash: text('laser_code_hash').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -267,16 +273,92 @@ export const accountLinks = sqliteTable(
   (t) => [index('account_links_person_idx').on(t.personId)],
 );
 
-/** Nonces handed to LINE's accountLink redirect; single use, short-lived. Stored hashed. */
+/**
+ * Link tokens the bot obtained from LINE (`POST /v2/bot/user/{userId}/linkToken`) for a LINE
+ * user, stored hashed. The link page accepts no other token (SPEC §3.2); LINE's token lives
+ * 10 minutes and is single use, so ours expires with it and is marked used once a nonce is
+ * issued for it.
+ */
+export const linkTokens = sqliteTable(
+  'link_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [
+    index('link_tokens_user_idx').on(t.userId),
+    index('link_tokens_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/**
+ * Nonces handed to LINE's accountLink redirect; single use, short-lived. Stored hashed, and
+ * bound to the LINE user the link token was issued to: an `accountLink` event from anyone else
+ * binds nothing.
+ */
 export const linkNonces = sqliteTable('link_nonces', {
   nonceHash: text('nonce_hash').primaryKey(),
   personId: integer('person_id')
     .notNull()
     .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+  /** The LINE user the nonce was made for (null only on rows from before this column). */
+  userId: text('user_id'),
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
   usedAt: integer('used_at'),
 });
+
+/**
+ * Documents other than the Thai ID card that an insured person can link with (migrant
+ * workers): a passport (number + issuing country). The pink card's 13-digit number (starting
+ * 00) is the person's `national_id` itself. Numbers are stored normalised (upper case, no
+ * spaces or dashes).
+ */
+export const identityDocuments = sqliteTable(
+  'identity_documents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: ['passport'] }).notNull(),
+    number: text('number').notNull(),
+    /** ISO 3166-1 alpha-3 of the issuing country (MMR, KHM, LAO, …). */
+    country: text('country').notNull(),
+    /** Work permit number, when known (not a secret: printed on the permit). */
+    workPermitNumber: text('work_permit_number'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('identity_documents_number_idx').on(t.type, t.country, t.number),
+    index('identity_documents_person_idx').on(t.personId),
+  ],
+);
+
+/**
+ * One-time link codes for documents without a laser code (pink card, passport): issued by SSO
+ * staff after checking the document in person, 10 characters (50 bits, more than a laser
+ * code's ~43), stored hashed like laser codes, single use, expiring. A new code replaces the
+ * person's unused one.
+ */
+export const linkCodes = sqliteTable(
+  'link_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    issuedBy: text('issued_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('link_codes_person_idx').on(t.personId, t.expiresAt)],
+);
 
 /** Failed verification attempts, keyed by a hash of the link token or of the national ID. */
 export const linkFailures = sqliteTable(

@@ -5,11 +5,19 @@
  * by a stub so the redirect target can be observed.
  *
  * Needs `apt-get install -y chromium` (scripts/ensure-chromium.sh); without it this file fails.
+ *
+ * Every document (Thai ID card, pink card, passport) and language path ends in the 303 to LINE,
+ * and every form shown passes the same checks: each field labelled, text contrast (WCAG AA),
+ * touch targets of 44 px, nothing wider than the phone, and a keyboard reaches everything in order.
+ * Burmese, Khmer and Lao are drawn with the Noto fonts the project already has (node_modules,
+ * via a fontconfig file given to Chromium), so the screenshots show the real script.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import {
@@ -20,14 +28,21 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import enServices from '../../locales/en/services.json' with { type: 'json' };
 import en from '../../locales/en/translation.json' with { type: 'json' };
+import kmServices from '../../locales/km/services.json' with { type: 'json' };
+import km from '../../locales/km/translation.json' with { type: 'json' };
+import myServices from '../../locales/my/services.json' with { type: 'json' };
+import my from '../../locales/my/translation.json' with { type: 'json' };
+import thServices from '../../locales/th/services.json' with { type: 'json' };
 import th from '../../locales/th/translation.json' with { type: 'json' };
 import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { LINE_ACCOUNT_LINK_URL } from '../../src/routes/link.ts';
-import { accountLinks } from '../../src/store/schema.ts';
+import { issueLinkCode, recordLinkToken } from '../../src/store/account-links.ts';
+import { accountLinks, identityDocuments, linkCodes } from '../../src/store/schema.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
-import { insertPerson, type TestPerson } from '../helpers/people.ts';
+import { insertPerson, nationalIdFrom, type TestPerson } from '../helpers/people.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
@@ -46,7 +61,37 @@ let app: TestApp | undefined;
 let server: Server | undefined;
 let browser: Browser | undefined;
 let origin = '';
+let fontConfigDir: string | undefined;
 const contexts: BrowserContext[] = [];
+
+/** The Noto fonts of the rich-menu renderer (devDependencies), for Burmese, Khmer and Lao text. */
+const NOTO_DIRS = ['thai', 'myanmar', 'khmer', 'lao'].flatMap((script) =>
+  ['400Regular', '700Bold'].map((w) =>
+    fileURLToPath(
+      new URL(`../../node_modules/@expo-google-fonts/noto-sans-${script}/${w}/`, import.meta.url),
+    ),
+  ),
+);
+
+/** A fontconfig file: the system's fonts plus the Noto ones (screenshots only; no test needs it). */
+function fontConfig(): string | undefined {
+  const dirs = NOTO_DIRS.filter((d) => existsSync(d));
+  if (dirs.length === 0) return undefined;
+  fontConfigDir = mkdtempSync(join(tmpdir(), 'link-page-fonts-'));
+  const file = join(fontConfigDir, 'fonts.conf');
+  writeFileSync(
+    file,
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+${dirs.map((d) => `  <dir>${d}</dir>`).join('\n')}
+  <cachedir>${join(fontConfigDir, 'cache')}</cachedir>
+</fontconfig>
+`,
+  );
+  return file;
+}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -71,8 +116,10 @@ beforeAll(async () => {
   if (!s.listening) await new Promise<void>((resolve) => s.once('listening', () => resolve()));
   origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
   app = await createTestApp({ lineApiBaseUrl: mock.url, env: { PUBLIC_BASE_URL: origin } });
+  const fonts = fontConfig();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
+    ...(fonts ? { env: { ...process.env, FONTCONFIG_FILE: fonts } } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -102,6 +149,7 @@ afterAll(async () => {
   }
   await app?.dispose();
   await mock?.close();
+  if (fontConfigDir) rmSync(fontConfigDir, { recursive: true, force: true });
 });
 
 interface Opened {
@@ -174,6 +222,195 @@ function freshPerson(): TestPerson {
   return insertPerson(app.store);
 }
 
+/** A link token as the bot records it when it gets one from LINE (the page accepts no other). */
+async function issuedLinkToken(userId = demoUserId(`page-${randomBytes(4).toString('hex')}`)) {
+  if (!app) throw new Error('app not started');
+  const linkToken = newLinkToken();
+  await recordLinkToken(app.store, linkToken, userId, Date.now(), 10 * 60_000);
+  return linkToken;
+}
+
+let migrantSerial = 0;
+
+/** A migrant worker with a pink card (13 digits starting 00), no laser code, and a link code. */
+async function pinkCardHolder(): Promise<TestPerson & { linkCode: string }> {
+  if (!app) throw new Error('app not started');
+  migrantSerial++;
+  const person = insertPerson(app.store, {
+    nationalId: nationalIdFrom(`0012${String(34500000 + migrantSerial).slice(-8)}`),
+    laserCodeHash: 'none',
+    birthDate: '1995-03-07',
+  });
+  const { code } = await issueLinkCode(app.store, person.id, 'test', Date.now());
+  return { ...person, linkCode: code };
+}
+
+/** A migrant worker known by a passport (no Thai document at all), with a link code. */
+async function passportHolder(
+  country: string,
+  number: string,
+): Promise<TestPerson & { linkCode: string; passportNumber: string }> {
+  const person = await pinkCardHolder();
+  app!.store.syncDb
+    .insert(identityDocuments)
+    .values({ personId: person.id, type: 'passport', country, number, updatedAt: Date.now() })
+    .run();
+  return { ...person, passportNumber: number };
+}
+
+/** The bot's side: LINE's accountLink event with the nonce binds the user to the person. */
+async function expectBound(userId: string, personId: number, nonce: string) {
+  await app!.post([events.accountLink({ userId }, 'ok', nonce)]);
+  await app!.settle();
+  expect(app!.store.syncDb.select().from(accountLinks).all()).toContainEqual(
+    expect.objectContaining({ userId, personId }),
+  );
+}
+
+/**
+ * WCAG 2.x contrast of every element's own text against the background it is drawn on
+ * (backgrounds composited up the tree over white): 4.5:1, or 3:1 for large text. A string, so
+ * that nothing the test transpiler adds ends up in the page.
+ */
+const CONTRAST_FAILURES = `(() => {
+  const parse = (c) => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(c);
+    if (!m) return null;
+    const p = m[1].split(/[\\s,/]+/).filter(Boolean).map(Number);
+    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+  };
+  const over = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a),
+    g: top.g * top.a + under.g * (1 - top.a),
+    b: top.b * top.a + under.b * (1 - top.a),
+    a: 1,
+  });
+  const lum = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+    }
+    let out = { r: 255, g: 255, b: 255, a: 1 };
+    for (const c of layers.reverse()) out = over(c, out);
+    return out;
+  };
+  const failures = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
+    if (!own || el.tagName === 'OPTION') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const style = getComputedStyle(el);
+    const bg = background(el);
+    const fg = over(parse(style.color), bg);
+    const l1 = lum(fg), l2 = lum(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) {
+      failures.push(el.tagName + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+    }
+  }
+  return failures;
+})()`;
+
+/** The accessibility checks every form passes, in any language and for any document. */
+async function checkAccessibility(page: Page, where: string) {
+  // Every visible field has a <label>, and each label's text finds exactly that one field.
+  const fields = page.locator('input:not([type=hidden]), select');
+  const unlabelled = await fields.evaluateAll((els) =>
+    (els as HTMLInputElement[]).filter((i) => !i.labels?.length).map((i) => i.outerHTML),
+  );
+  expect(unlabelled, where).toEqual([]);
+  const labelled = await page
+    .locator('label')
+    .evaluateAll((ls) => (ls as HTMLLabelElement[]).map((l) => [l.textContent ?? '', l.htmlFor]));
+  expect(labelled.length, where).toBe(await fields.count());
+  for (const [text, id] of labelled) {
+    const field = page.getByLabel(text!, { exact: true });
+    expect(await field.count(), `${where}: ${text}`).toBe(1);
+    expect(await field.getAttribute('id')).toBe(id);
+  }
+
+  // Text contrast.
+  expect(await page.evaluate(CONTRAST_FAILURES), `${where}: contrast`).toEqual([]);
+
+  // Touch targets of at least 44 × 44 px (links inside a sentence excepted, as WCAG 2.5.8 does).
+  const small = await page
+    .locator('a[href], button, input:not([type=hidden]), select')
+    .evaluateAll((els) =>
+      els
+        .filter((e) => getComputedStyle(e).display !== 'inline')
+        .filter((e) => {
+          const r = e.getBoundingClientRect();
+          return r.width < 44 || r.height < 44;
+        })
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
+  expect(small, `${where}: small targets`).toEqual([]);
+
+  // Nothing wider than the phone.
+  const overflow = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  expect(overflow.scroll, `${where}: overflow`).toBeLessThanOrEqual(overflow.client);
+
+  // The keyboard: Tab from the top reaches every link and field in page order, each with a
+  // visible focus outline, up to the submit button.
+  const expected = await page
+    .locator('a[href], input:not([type=hidden]), select, button')
+    .evaluateAll((els) => els.map((e) => e.id || e.getAttribute('href') || e.tagName));
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const reached: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const now = await page.evaluate(() => {
+      const e = document.activeElement as HTMLElement;
+      const s = getComputedStyle(e);
+      return {
+        key: e.id || e.getAttribute('href') || e.tagName,
+        outlined: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+      };
+    });
+    expect(now.outlined, `${where}: focus outline on ${now.key}`).toBe(true);
+    if (reached.at(-1) !== now.key) reached.push(now.key); // a date field has 3 parts
+    if (now.key === 'BUTTON') break;
+  }
+  expect(reached, `${where}: tab order`).toEqual(expected);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+}
+
+/** The five language links, each named in its own language. */
+const LANGUAGE_NAMES = {
+  th: thServices.services.language.name,
+  en: enServices.services.language.name,
+  my: myServices.services.language.name,
+  km: kmServices.services.language.name,
+} as const;
+
+async function switchLanguage(page: Page, lang: keyof typeof LANGUAGE_NAMES) {
+  const link = page.getByRole('link', { name: LANGUAGE_NAMES[lang], exact: true });
+  expect(await link.getAttribute('lang')).toBe(lang);
+  await Promise.all([page.waitForURL(new RegExp(`lang=${lang}`)), link.click()]);
+  expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+}
+
+/** Taps a document choice (shown with its name) and lands on its form. */
+async function chooseDocument(page: Page, doc: 'thai_id' | 'pink_card' | 'passport', name: string) {
+  const link = page.locator(`#doc-${doc}`);
+  expect(await link.locator('strong').textContent()).toContain(name);
+  expect(await link.getAttribute('aria-current')).toBeNull();
+  await Promise.all([page.waitForURL(new RegExp(`doc=${doc}`)), link.click()]);
+  expect(await page.locator(`#doc-${doc}`).getAttribute('aria-current')).toBe('page');
+  expect(await page.locator('a[aria-current="page"]').count()).toBe(1);
+}
+
 /** The chat half: "ผูกบัญชี" → the bot replies with PUBLIC_BASE_URL/link?linkToken=… */
 async function linkUrlFromChat(userId: string): Promise<string> {
   if (!app || !mock) throw new Error('app not started');
@@ -223,13 +460,9 @@ describe('account-link page in Chromium', () => {
     expect(await page.title()).toContain(th.link.pageTitle);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(th.link.pageTitle);
 
-    // Every visible input has a <label>, and each Thai label text finds exactly one field.
-    const unlabelled = await page
-      .locator('input:not([type=hidden])')
-      .evaluateAll((inputs) =>
-        (inputs as HTMLInputElement[]).filter((i) => !i.labels?.length).map((i) => i.outerHTML),
-      );
-    expect(unlabelled).toEqual([]);
+    // The Thai ID card is the form shown first, with its three fields as before.
+    expect(await page.locator('#doc-thai_id').getAttribute('aria-current')).toBe('page');
+    expect(await page.getByRole('heading', { name: th.link.docQuestion }).count()).toBe(1);
     const fields = [
       [th.link.nationalId, 'nationalId'],
       [th.link.birthDate, 'birthDate'],
@@ -241,37 +474,21 @@ describe('account-link page in Chromium', () => {
       expect(await field.count(), label).toBe(1);
       expect(await field.getAttribute('id')).toBe(id);
     }
-
-    // Nothing overflows the phone's width.
-    const overflow = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-      widest: Math.max(
-        ...[...document.querySelectorAll('form, input, button')].map(
-          (e) => e.getBoundingClientRect().right,
-        ),
-      ),
-    }));
-    expect(overflow.scroll).toBeLessThanOrEqual(overflow.client);
-    expect(overflow.widest).toBeLessThanOrEqual(390);
+    await checkAccessibility(page, 'th/thai_id');
 
     await fillForm(page, th.link, person, person.laserCode);
     await page.screenshot({ path: `${SCREENSHOTS}link-page.png`, fullPage: true });
     const nonce = await submitAndExpectLine(page, th.link, linkToken);
 
     // The nonce the browser carried to LINE is one the bot accepts.
-    await app!.post([events.accountLink({ userId }, 'ok', nonce)]);
-    await app!.settle();
-    expect(app!.store.syncDb.select().from(accountLinks).all()).toContainEqual(
-      expect.objectContaining({ userId, personId: person.id }),
-    );
+    await expectBound(userId, person.id, nonce);
     expect(blocked).toEqual([]);
     expect(problems).toEqual([]);
   });
 
   it('shows the Thai mismatch alert on a wrong laser code, keeping the ID but not the code', async () => {
     const person = freshPerson();
-    const linkToken = newLinkToken();
+    const linkToken = await issuedLinkToken();
     const { page, blocked, problems } = await openContext();
     await page.goto(`${origin}/link?linkToken=${linkToken}`);
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -306,7 +523,7 @@ describe('account-link page in Chromium', () => {
 
   it('works with JavaScript disabled', async () => {
     const person = freshPerson();
-    const linkToken = newLinkToken();
+    const linkToken = await issuedLinkToken();
     const { page, blocked, problems } = await openContext({ ...PHONE, javaScriptEnabled: false });
     await page.goto(`${origin}/link?linkToken=${linkToken}`);
     expect(await page.locator('html').getAttribute('lang')).toBe('th');
@@ -316,9 +533,9 @@ describe('account-link page in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('has an English version with English labels, and the language switch works both ways', async () => {
+  it('has an English version with English labels, and the language links work both ways', async () => {
     const person = freshPerson();
-    const linkToken = newLinkToken();
+    const linkToken = await issuedLinkToken();
     const { page, blocked, problems } = await openContext({ ...PHONE, locale: 'en-US' });
     await page.goto(`${origin}/link?linkToken=${linkToken}&lang=en`);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
@@ -329,18 +546,18 @@ describe('account-link page in Chromium', () => {
     expect(await page.getByRole('button', { name: en.link.submit, exact: true }).count()).toBe(1);
     expect(await page.getByText(th.link.nationalId).count()).toBe(0);
 
-    // English → ไทย
-    const toThai = page.getByRole('link', { name: en.link.switchLanguage, exact: true });
-    expect(await toThai.getAttribute('lang')).toBe('th');
-    await Promise.all([page.waitForURL(/lang=th/), toThai.click()]);
-    expect(await page.locator('html').getAttribute('lang')).toBe('th');
+    // Five languages, each named in itself; English → ไทย keeps the link token.
+    const nav = page.getByRole('navigation', { name: en.link.languageNav });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      ...Object.values(LANGUAGE_NAMES),
+      'ລາວ',
+    ]);
+    await switchLanguage(page, 'th');
     expect(new URL(page.url()).searchParams.get('linkToken')).toBe(linkToken);
     expect(await page.getByLabel(th.link.nationalId).count()).toBe(1);
 
     // ไทย → English, then a wrong submission answers in English and a right one links.
-    const toEnglish = page.getByRole('link', { name: th.link.switchLanguage, exact: true });
-    await Promise.all([page.waitForURL(/lang=en/), toEnglish.click()]);
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await switchLanguage(page, 'en');
     await fillForm(page, en.link, person, 'XX0000000000');
     await Promise.all([
       page.waitForURL(`${origin}/link`),
@@ -352,5 +569,135 @@ describe('account-link page in Chromium', () => {
     await submitAndExpectLine(page, en.link, linkToken);
     expect(blocked).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it('links a pink card in Burmese on a phone: language, document, link code, 303 to LINE', async () => {
+    const userId = demoUserId('browser-pink-card-my');
+    const person = await pinkCardHolder();
+    const url = await linkUrlFromChat(userId);
+    const linkToken = new URL(url).searchParams.get('linkToken')!;
+    const { page, blocked, problems } = await openContext({ ...PHONE, locale: 'my-MM' });
+    await page.goto(url);
+
+    await switchLanguage(page, 'my');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(my.link.pageTitle);
+    await chooseDocument(page, 'pink_card', my.link.doc.pink_card.name);
+    expect(new URL(page.url()).searchParams.get('linkToken')).toBe(linkToken);
+
+    // The pink card's fields, in Burmese; no laser code.
+    const fields = [
+      [my.link.pinkCardNumber, 'nationalId'],
+      [my.link.birthDate, 'birthDate'],
+      [my.link.linkCode, 'linkCode'],
+    ] as const;
+    expect(await page.locator('input:not([type=hidden]), select').count()).toBe(fields.length);
+    for (const [label, id] of fields) {
+      expect(await page.getByLabel(label, { exact: true }).getAttribute('id'), label).toBe(id);
+    }
+    expect(await page.getByLabel(my.link.laserCode).count()).toBe(0);
+    // Where the code is asked for: where to get one, the hotline to call, how long it works.
+    const help = page.locator('#linkCode-help');
+    expect(await help.isVisible()).toBe(true);
+    expect(await help.textContent()).toContain(my.link.linkCodeNone);
+    expect(await help.getByRole('link').getAttribute('href')).toMatch(/^tel:\d+$/);
+    expect(await page.getByLabel(my.link.linkCode).getAttribute('aria-describedby')).toContain(
+      'linkCode-help',
+    );
+    await checkAccessibility(page, 'my/pink_card');
+
+    await page.getByLabel(my.link.pinkCardNumber).fill(dashedId(person.nationalId));
+    await page.getByLabel(my.link.birthDate, { exact: true }).fill(person.birthDate);
+    await page.getByLabel(my.link.linkCode).fill(person.linkCode.toLowerCase());
+    await page.screenshot({ path: `${SCREENSHOTS}link-page-pink-card-my.png`, fullPage: true });
+    const nonce = await submitAndExpectLine(page, my.link, linkToken);
+    await expectBound(userId, person.id, nonce);
+
+    // The link code is single use.
+    const codes = app!.store.syncDb.select().from(linkCodes).all();
+    expect(codes.find((c) => c.personId === person.id)?.usedAt).not.toBeNull();
+    expect(blocked).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('links a passport in Khmer on a phone, by keyboard, ending in the 303 to LINE', async () => {
+    const userId = demoUserId('browser-passport-km');
+    const person = await passportHolder('KHM', 'N01234567');
+    const linkToken = await issuedLinkToken(userId);
+    const { page, blocked, problems } = await openContext({ ...PHONE, locale: 'km-KH' });
+    await page.goto(`${origin}/link?linkToken=${linkToken}`);
+
+    await switchLanguage(page, 'km');
+    await chooseDocument(page, 'passport', km.link.doc.passport.name);
+    const fields = [
+      [km.link.passportNumber, 'passportNumber'],
+      [km.link.country, 'country'],
+      [km.link.birthDate, 'birthDate'],
+      [km.link.linkCode, 'linkCode'],
+    ] as const;
+    expect(await page.locator('input:not([type=hidden]), select').count()).toBe(fields.length);
+    for (const [label, id] of fields) {
+      expect(await page.getByLabel(label, { exact: true }).getAttribute('id'), label).toBe(id);
+    }
+    // The countries in Khmer; Cambodia already chosen for a Khmer reader.
+    const country = page.getByLabel(km.link.country, { exact: true });
+    expect(await country.locator('option').allTextContents()).toEqual([
+      km.link.chooseCountry,
+      ...Object.values(km.link.countries),
+    ]);
+    expect(await country.inputValue()).toBe('KHM');
+    expect(await page.locator('#linkCode-help').textContent()).toContain(km.link.linkCodeNone);
+    await checkAccessibility(page, 'km/passport');
+
+    // Keyboard only, except the date (its typed order depends on the phone's locale).
+    await page.getByLabel(km.link.passportNumber).focus();
+    await page.keyboard.type('n0123 4567');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('country');
+    await page.getByLabel(km.link.birthDate, { exact: true }).fill(person.birthDate);
+    await page.getByLabel(km.link.linkCode).focus();
+    await page.keyboard.type(person.linkCode);
+    await page.screenshot({ path: `${SCREENSHOTS}link-page-passport-km.png`, fullPage: true });
+    await Promise.all([
+      page.waitForURL(`${LINE_ACCOUNT_LINK_URL}?**`),
+      page.keyboard.press('Enter'),
+    ]);
+    const landed = new URL(page.url());
+    expect(landed.searchParams.get('linkToken')).toBe(linkToken);
+    await expectBound(userId, person.id, landed.searchParams.get('nonce') ?? '');
+    expect(blocked).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('sends a pink card number typed on the Thai ID form to the pink card form', async () => {
+    const person = await pinkCardHolder();
+    const linkToken = await issuedLinkToken();
+    const { page, blocked, problems } = await openContext();
+    await page.goto(`${origin}/link?linkToken=${linkToken}`);
+    await fillForm(page, th.link, person, 'ME0-0000000-00');
+    await Promise.all([
+      page.waitForURL(`${origin}/link`),
+      page.getByRole('button', { name: th.link.submit, exact: true }).click(),
+    ]);
+    const alert = page.getByRole('alert');
+    expect(await alert.textContent()).toContain(
+      th.link.pinkCardOnThaiForm.replace('{{prefix}}', '00'),
+    );
+    await checkAccessibility(page, 'th/thai_id with the pink card error');
+    await page.screenshot({ path: `${SCREENSHOTS}link-page-pink-card-hint.png`, fullPage: true });
+
+    await Promise.all([
+      page.waitForURL(/doc=pink_card/),
+      alert.getByRole('link', { name: th.link.useThisPinkCard }).click(),
+    ]);
+    expect(await page.locator('#doc-pink_card').getAttribute('aria-current')).toBe('page');
+    await page.getByLabel(th.link.pinkCardNumber).fill(person.nationalId);
+    await page.getByLabel(th.link.birthDate, { exact: true }).fill(person.birthDate);
+    await page.getByLabel(th.link.linkCode).fill(person.linkCode);
+    await submitAndExpectLine(page, th.link, linkToken);
+    expect(blocked).toEqual([]);
+    // The form error is answered with a 400, which Chromium logs; nothing else.
+    expect(problems).toEqual([
+      'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
   });
 });

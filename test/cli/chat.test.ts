@@ -43,4 +43,21 @@ describe('npm run cli -- chat', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('welcome to the Social Security assistant');
   });
+
+  it('links the demo migrant workers with a pink card or a passport and a link code', () => {
+    const pink = chat(
+      'ผูกบัญชี\n/link pink 0067102345674 1994-06-18 myan3-pnk47\nเงินสมทบของฉัน\n/quit\n',
+      ['--user', 'aung'],
+    );
+    expect(pink.status).toBe(0);
+    expect(pink.stdout).toContain('(the page accepted the details');
+    expect(pink.stdout).toContain('0-0671-xxxxx-xx-4');
+    expect(pink.stdout).not.toContain('0067102345674\n');
+    const passport = chat(
+      'ผูกบัญชี\n/link passport KHM:N01234567 1997-02-03 KHMR4-PPT96\n/quit\n',
+      ['--user', 'sok'],
+    );
+    expect(passport.status).toBe(0);
+    expect(passport.stdout).toContain('0-0672-xxxxx-xx-1');
+  });
 });

@@ -123,7 +123,7 @@ describe('importFile: each dataset', () => {
       first_name_en: null,
     });
     const hash = rows[0]!.laser_code_hash as string;
-    expect(hash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(hash).toMatch(/^pbkdf2-sha256-chain\$6\$100000\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(await verifyLaserCode('JT0123456789', hash)).toBe(true);
     expect(await verifyLaserCode('JT0123456780', hash)).toBe(false);
     // Lower case in the file is normalised before hashing.
@@ -132,7 +132,41 @@ describe('importFile: each dataset', () => {
     expect(dump).not.toContain('JT0');
     expect(dump).not.toContain('ME1234567890');
     // Each hash has its own salt.
-    expect(new Set(rows.map((r) => (r.laser_code_hash as string).split('$')[2])).size).toBe(3);
+    expect(new Set(rows.map((r) => (r.laser_code_hash as string).split('$')[3])).size).toBe(3);
+  });
+
+  it('identity-documents: migrants without a laser code (none) and their passports', async () => {
+    await loadBefore(db, 'persons');
+    ok(await db.import('persons', fixture('persons-migrant.csv'), { now: NOW }));
+    const people = all<{ national_id: string; laser_code_hash: string }>(
+      'SELECT national_id, laser_code_hash FROM insured_persons ORDER BY national_id',
+    );
+    expect(people).toEqual([
+      { national_id: '0067102345674', laser_code_hash: 'none' },
+      { national_id: '0067203456781', laser_code_hash: 'none' },
+    ]);
+    const report = ok(
+      await db.import('identity-documents', fixture('identity-documents.csv'), { now: NOW }),
+    );
+    expect(report.inserted).toBe(2);
+    expect(
+      all(
+        'SELECT type, country, number, work_permit_number FROM identity_documents ORDER BY number',
+      ),
+    ).toEqual([
+      { type: 'passport', country: 'MMR', number: 'MA1234567', work_permit_number: null },
+      {
+        type: 'passport',
+        country: 'KHM',
+        number: 'N01234567',
+        work_permit_number: 'WP-67-0045678',
+      },
+    ]);
+    // The same file again changes nothing.
+    const again = ok(
+      await db.import('identity-documents', fixture('identity-documents.csv'), { now: NOW }),
+    );
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
   });
 
   it('contributions: amounts in satang, self payers, BE periods', async () => {

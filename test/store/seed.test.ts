@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeedArgs } from '../../src/cli/seed.ts';
-import { DEMO_IDENTITIES, DEMO_NAME_LISTS } from '../../src/store/demo-data.ts';
-import { verifyLaserCode } from '../../src/store/laser-code.ts';
+import { DEMO_IDENTITIES, DEMO_MIGRANTS, DEMO_NAME_LISTS } from '../../src/store/demo-data.ts';
+import { verifyLaserCode, verifySecret } from '../../src/store/laser-code.ts';
 import { migrateNodeStore, type NodeStore, openNodeStore } from '../../src/store/node.ts';
 import { CLAIM_STATUSES } from '../../src/store/schema.ts';
 import { DEMO_SEED_VERSION, isSeeded, seedDemoData } from '../../src/store/seed.ts';
@@ -25,8 +25,9 @@ const TABLES: Record<string, string> = {
 };
 
 /** An independent implementation of the national ID checksum. */
+/** Thai IDs start 1–8; pink card numbers (non-Thai residents) start 00. */
 function validNationalId(id: string): boolean {
-  if (!/^[1-8]\d{12}$/.test(id)) return false;
+  if (!/^([1-8]\d|00)\d{11}$/.test(id)) return false;
   const digits = [...id].map(Number);
   const sum = digits.slice(0, 12).reduce((s, d, i) => s + d * (13 - i), 0);
   return (11 - (sum % 11)) % 10 === digits[12];
@@ -104,7 +105,7 @@ describe('seedDemoData', () => {
     expect(male.size + female.size).toBeGreaterThanOrEqual(80);
     expect(DEMO_NAME_LISTS.surnames.length).toBeGreaterThanOrEqual(80);
     const rows = all<{ title_th: string; first_name_th: string; first_name_en: string }>(
-      'select title_th, first_name_th, first_name_en from insured_persons where id > 6',
+      'select title_th, first_name_th, first_name_en from insured_persons where id > 8',
     );
     for (const r of rows) {
       if (r.title_th === 'นาย') expect(male.has(r.first_name_th), r.first_name_th).toBe(true);
@@ -159,16 +160,39 @@ describe('seedDemoData', () => {
       expect(row.id).toBe(d.personId);
       expect(row.birth_date).toBe(d.birthDate);
       expect(row.section).toBe(d.section);
-      expect(row.laser_code_hash.startsWith('pbkdf2-sha256$100000$')).toBe(true);
+      expect(row.laser_code_hash.startsWith('pbkdf2-sha256-chain$6$100000$')).toBe(true);
       expect(await verifyLaserCode(d.laserCode, row.laser_code_hash)).toBe(true);
       expect(await verifyLaserCode(d.laserCode.toLowerCase(), row.laser_code_hash)).toBe(true);
       expect(await verifyLaserCode('ZZ0000000000', row.laser_code_hash)).toBe(false);
     }
-    // Generated people are hashed with 1 iteration (demo only) and verify too.
+    // Generated people (after the 6 identities and the 2 migrants) are hashed with 1 iteration
+    // (demo only) and verify too.
     const p = one<{ laser_code_hash: string }>(
-      'select laser_code_hash from insured_persons where id = 7',
+      'select laser_code_hash from insured_persons where id = 9',
     );
     expect(p.laser_code_hash.startsWith('pbkdf2-sha256$1$')).toBe(true);
+  });
+
+  it('seeds the two migrant workers: no laser code, a pink card or a passport, a working link code', async () => {
+    expect(DEMO_MIGRANTS.map((m) => m.personId)).toEqual([7, 8]);
+    for (const m of DEMO_MIGRANTS) {
+      const row = one<{ id: number; national_id: string; laser_code_hash: string }>(
+        'select id, national_id, laser_code_hash from insured_persons where id = ?',
+        m.personId,
+      );
+      expect(row).toEqual({ id: m.personId, national_id: m.nationalId, laser_code_hash: 'none' });
+      expect(m.nationalId.startsWith('00')).toBe(true);
+      const code = one<{ code_hash: string; used_at: number | null }>(
+        'select code_hash, used_at from link_codes where person_id = ?',
+        m.personId,
+      );
+      expect(code.used_at).toBeNull();
+      expect((await verifySecret(m.linkCode, code.code_hash)).ok).toBe(true);
+    }
+    const passport = one<{ person_id: number; country: string; number: string }>(
+      'select person_id, country, number from identity_documents',
+    );
+    expect(passport).toEqual({ person_id: 8, country: 'KHM', number: 'N01234567' });
   });
 
   it('gives each identity the records it is documented for', () => {

@@ -53,10 +53,10 @@ describe('npm run cli -- chat', () => {
     expect(pink.stdout).toContain('(the page accepted the details');
     expect(pink.stdout).toContain('0-0671-xxxxx-xx-4');
     expect(pink.stdout).not.toContain('0067102345674\n');
-    const passport = chat(
-      'ผูกบัญชี\n/link passport KHM:N01234567 1997-02-03 KHMR4-PPT96\n/quit\n',
-      ['--user', 'sok'],
-    );
+    const passport = chat('ผูกบัญชี\n/link passport KHM:N01234567 1997-02-03 KHMR4-PPT96\n/quit\n', [
+      '--user',
+      'sok',
+    ]);
     expect(passport.status).toBe(0);
     expect(passport.stdout).toContain('0-0672-xxxxx-xx-1');
   });

@@ -164,7 +164,9 @@ describe('linked users, 1:1 and groups', () => {
     expect(body).not.toContain('linkToken=');
     // A button that opens the 1:1 chat with the Official Account, before the topic choices.
     const items = (
-      messages.at(-1) as { quickReply: { items: { action: { type: string; uri?: string } }[] } }
+      messages.at(-1) as unknown as {
+        quickReply: { items: { action: { type: string; uri?: string } }[] };
+      }
     ).quickReply.items;
     expect(items[0]!.action).toMatchObject({
       type: 'uri',

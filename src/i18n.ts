@@ -3,27 +3,37 @@
  * Thai is the default and the fallback. A language is "spoken" once its translation file exists.
  */
 import i18next, { type TFunction } from 'i18next';
+import enClaims from '../locales/en/claims.json' with { type: 'json' };
 import enNews from '../locales/en/news.json' with { type: 'json' };
+import enNotify from '../locales/en/notify.json' with { type: 'json' };
 import enOffices from '../locales/en/offices.json' with { type: 'json' };
 import enRichmenu from '../locales/en/richmenu.json' with { type: 'json' };
 import enServices from '../locales/en/services.json' with { type: 'json' };
 import en from '../locales/en/translation.json' with { type: 'json' };
+import kmClaims from '../locales/km/claims.json' with { type: 'json' };
 import kmNews from '../locales/km/news.json' with { type: 'json' };
+import kmNotify from '../locales/km/notify.json' with { type: 'json' };
 import kmOffices from '../locales/km/offices.json' with { type: 'json' };
 import kmRichmenu from '../locales/km/richmenu.json' with { type: 'json' };
 import kmServices from '../locales/km/services.json' with { type: 'json' };
 import km from '../locales/km/translation.json' with { type: 'json' };
+import loClaims from '../locales/lo/claims.json' with { type: 'json' };
 import loNews from '../locales/lo/news.json' with { type: 'json' };
+import loNotify from '../locales/lo/notify.json' with { type: 'json' };
 import loOffices from '../locales/lo/offices.json' with { type: 'json' };
 import loRichmenu from '../locales/lo/richmenu.json' with { type: 'json' };
 import loServices from '../locales/lo/services.json' with { type: 'json' };
 import lo from '../locales/lo/translation.json' with { type: 'json' };
+import myClaims from '../locales/my/claims.json' with { type: 'json' };
 import myNews from '../locales/my/news.json' with { type: 'json' };
+import myNotify from '../locales/my/notify.json' with { type: 'json' };
 import myOffices from '../locales/my/offices.json' with { type: 'json' };
 import myRichmenu from '../locales/my/richmenu.json' with { type: 'json' };
 import myServices from '../locales/my/services.json' with { type: 'json' };
 import my from '../locales/my/translation.json' with { type: 'json' };
+import thClaims from '../locales/th/claims.json' with { type: 'json' };
 import thNews from '../locales/th/news.json' with { type: 'json' };
+import thNotify from '../locales/th/notify.json' with { type: 'json' };
 import thOffices from '../locales/th/offices.json' with { type: 'json' };
 import thRichmenu from '../locales/th/richmenu.json' with { type: 'json' };
 import thServices from '../locales/th/services.json' with { type: 'json' };
@@ -35,15 +45,55 @@ export type Lang = (typeof LANGUAGES)[number];
 export const DEFAULT_LANG: Lang = 'th';
 
 // One namespace per language; each capability keeps its strings in its own file
-// (translation.json, offices.json, news.json), merged here at the top level.
+// (translation.json, offices.json, news.json, claims.json, notify.json), merged here at the top level.
 // The knowledge files (one per domain) share the top-level `knowledge` and `sources` keys and
 // are merged key by key.
 const bundles: Record<Lang, Record<string, unknown>> = {
-  th: withKnowledge('th', { ...th, ...thOffices, ...thNews, ...thServices, ...thRichmenu }),
-  en: withKnowledge('en', { ...en, ...enOffices, ...enNews, ...enServices, ...enRichmenu }),
-  my: withKnowledge('my', { ...my, ...myOffices, ...myNews, ...myServices, ...myRichmenu }),
-  km: withKnowledge('km', { ...km, ...kmOffices, ...kmNews, ...kmServices, ...kmRichmenu }),
-  lo: withKnowledge('lo', { ...lo, ...loOffices, ...loNews, ...loServices, ...loRichmenu }),
+  th: withKnowledge('th', {
+    ...th,
+    ...thOffices,
+    ...thNews,
+    ...thServices,
+    ...thRichmenu,
+    ...thClaims,
+    ...thNotify,
+  }),
+  en: withKnowledge('en', {
+    ...en,
+    ...enOffices,
+    ...enNews,
+    ...enServices,
+    ...enRichmenu,
+    ...enClaims,
+    ...enNotify,
+  }),
+  my: withKnowledge('my', {
+    ...my,
+    ...myOffices,
+    ...myNews,
+    ...myServices,
+    ...myRichmenu,
+    ...myClaims,
+    ...myNotify,
+  }),
+  km: withKnowledge('km', {
+    ...km,
+    ...kmOffices,
+    ...kmNews,
+    ...kmServices,
+    ...kmRichmenu,
+    ...kmClaims,
+    ...kmNotify,
+  }),
+  lo: withKnowledge('lo', {
+    ...lo,
+    ...loOffices,
+    ...loNews,
+    ...loServices,
+    ...loRichmenu,
+    ...loClaims,
+    ...loNotify,
+  }),
 };
 
 function withKnowledge(lang: Lang, bundle: Record<string, unknown>): Record<string, unknown> {

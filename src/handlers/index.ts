@@ -1,11 +1,13 @@
 /** Intent → handler. Every intent of SPEC §3.4 has exactly one entry. */
 import type { IntentName } from '../intents.ts';
 import { linkAccount, unlinkAccount } from './account.ts';
+import { myClaims } from './claims.ts';
 import type { IntentHandler } from './context.ts';
 import { greetingHelp, unknownIntent } from './general.ts';
-import { benefitInfo, myClaims, notifications } from './knowledge.ts';
+import { benefitInfo } from './knowledge.ts';
 import { contributionBalance, unemploymentBenefit } from './my-data.ts';
 import { news } from './news.ts';
+import { notifications } from './notifications.ts';
 import { hospitalRightsOrNear, officeLocation } from './offices.ts';
 import { changeLanguage, payContribution, section40Info, talkToStaff } from './services.ts';
 

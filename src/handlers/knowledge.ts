@@ -9,7 +9,6 @@ import { selectTopic, topicById } from '../knowledge/select.ts';
 import type { Topic } from '../knowledge/types.ts';
 import type { Message } from '../line/limits.ts';
 import type { Entities } from '../nlu/entities.ts';
-import { HOTLINE } from '../rules/index.ts';
 import { isLinked } from '../store/account-links.ts';
 import {
   type Ctx,
@@ -99,27 +98,3 @@ export const benefitInfo: IntentHandler = async (ctx, match) => {
   const seeMine = await offersSeeMine(ctx, choice.topic);
   return topicMessages(ctx, choice.topic, { seeMine });
 };
-
-/** `my_claims`: until claims for every benefit land, say what is coming and where to look now. */
-export const myClaims: IntentHandler = async (ctx, match) => {
-  const lead = text(String(ctx.t('knowledge.common.claimsComing', { hotline: HOTLINE })));
-  const choice = topicFor({ ...match, intent: 'benefit_info' });
-  const messages: Message[] = [lead];
-  if (choice?.specific) messages.push(renderTopic(ctx, choice.topic));
-  return withQuickReplies(
-    messages,
-    choiceQuickReplies(ctx.t, [
-      'unemployment_benefit',
-      'benefit_info',
-      'talk_to_staff',
-      'greeting_help',
-    ]),
-  );
-};
-
-/** `notifications`: understood now; opting in arrives with the notifications issue. */
-export const notifications: IntentHandler = async (ctx) =>
-  withQuickReplies(
-    [text(String(ctx.t('knowledge.common.notificationsComing')))],
-    choiceQuickReplies(ctx.t, ['news', 'benefit_info', 'greeting_help']),
-  );

@@ -15,6 +15,8 @@ import {
   linkFailures,
   linkNonces,
   linkTokens,
+  notificationPrefs,
+  notifications,
   staffFlags,
   webhookEvents,
 } from './schema.ts';
@@ -345,7 +347,7 @@ export async function linkFailureStats(
 
 /**
  * Unlink and erase (PDPA: the person asked). Gone: the binding, the link tokens and nonces made
- * for this LINE user, the user's row (languages, follow dates) unless they asked for no news
+ * for this LINE user, their notification choices and notifications (they are about the record), the user's row (languages, follow dates) unless they asked for no news
  * (that choice must keep being honoured, so the row keeps only it and the follow status), the
  * text and reply token of their webhook events and the LINE user ID on them, and the text of
  * their staff follow-up notes, whose LINE user ID becomes `pseudonym` (the audit trail's
@@ -364,6 +366,8 @@ export async function unlinkAndErase(
       .returning({ userId: accountLinks.userId }),
     store.db.delete(linkTokens).where(eq(linkTokens.userId, userId)),
     store.db.delete(linkNonces).where(eq(linkNonces.userId, userId)),
+    store.db.delete(notificationPrefs).where(eq(notificationPrefs.userId, userId)),
+    store.db.delete(notifications).where(eq(notifications.userId, userId)),
     store.db
       .delete(lineUsers)
       .where(and(eq(lineUsers.userId, userId), eq(lineUsers.newsOptOut, false))),

@@ -220,6 +220,8 @@ export const unemploymentClaims = sqliteTable(
     dailyAmount: integer('daily_satang'),
     monthlyAmount: integer('monthly_satang'),
     rejectionReason: text('rejection_reason'),
+    /** When an import last changed the row (ms; 0 = before this column): notifications. */
+    updatedAt: integer('updated_at').notNull().default(0),
   },
   (t) => [index('unemployment_claims_person_idx').on(t.personId, t.filedDate)],
 );
@@ -253,8 +255,167 @@ export const unemploymentPayments = sqliteTable(
     /** The monthly report (รายงานตัว) due for this installment. */
     reportDueDate: text('report_due_date'),
     reportedAt: text('reported_at'),
+    /** When an import last changed the row (ms; 0 = before this column): notifications. */
+    updatedAt: integer('updated_at').notNull().default(0),
   },
   (t) => [uniqueIndex('unemployment_payments_idx').on(t.claimId, t.installment)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Claims for the other benefits (C14; e-Claim). Unemployment keeps its own tables above.
+
+/** The benefits claimed here; unemployment has `unemployment_claims`. */
+export const BENEFITS = [
+  'sickness',
+  'maternity',
+  'child_allowance',
+  'invalidity',
+  'death',
+  'old_age',
+] as const;
+export type Benefit = (typeof BENEFITS)[number];
+
+/**
+ * A claim's life: received → reviewing (→ more_documents → reviewing) → approved or rejected;
+ * approved → paying (installments: child allowance, invalidity, pension) or paid (one sum) →
+ * closed.
+ */
+export const BENEFIT_CLAIM_STATUSES = [
+  'received',
+  'reviewing',
+  'more_documents',
+  'approved',
+  'rejected',
+  'paying',
+  'paid',
+  'closed',
+] as const;
+export type BenefitClaimStatus = (typeof BENEFIT_CLAIM_STATUSES)[number];
+
+export const benefitClaims = sqliteTable(
+  'benefit_claims',
+  {
+    /** SSO claim number. */
+    id: text('id').primaryKey(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => insuredPersons.id, { onDelete: 'cascade' }),
+    benefit: text('benefit', { enum: BENEFITS }).notNull(),
+    filedDate: text('filed_date').notNull(),
+    status: text('status', { enum: BENEFIT_CLAIM_STATUSES }).notNull(),
+    /** Date of the decision (approved or rejected). */
+    decisionDate: text('decision_date'),
+    /** Why it was rejected, or what documents are missing (operator's words, masked on import). */
+    reason: text('reason'),
+    /** Approved amount in satang: the whole sum, or one installment when `installments` is set. */
+    approvedAmount: integer('approved_satang'),
+    /** Installments approved (child allowance months, invalidity, pension); null = one sum. */
+    installments: integer('installments'),
+    /** When the row was last written by an import (ms): notifications compare it with consent. */
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('benefit_claims_person_idx').on(t.personId, t.filedDate),
+    index('benefit_claims_updated_idx').on(t.updatedAt),
+  ],
+);
+
+export const benefitClaimHistory = sqliteTable(
+  'benefit_claim_history',
+  {
+    claimId: text('claim_id')
+      .notNull()
+      .references(() => benefitClaims.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: BENEFIT_CLAIM_STATUSES }).notNull(),
+    at: text('at').notNull(),
+    note: text('note'),
+  },
+  (t) => [uniqueIndex('benefit_claim_history_idx').on(t.claimId, t.at, t.status)],
+);
+
+export const benefitPayments = sqliteTable(
+  'benefit_payments',
+  {
+    claimId: text('claim_id')
+      .notNull()
+      .references(() => benefitClaims.id, { onDelete: 'cascade' }),
+    installment: integer('installment').notNull(),
+    amount: integer('amount_satang').notNull(),
+    /** Planned payment date, or the date it was paid. */
+    payDate: text('pay_date').notNull(),
+    status: text('status', { enum: ['scheduled', 'paid', 'held'] }).notNull(),
+    /** When the row was last written by an import (ms). */
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('benefit_payments_idx').on(t.claimId, t.installment),
+    index('benefit_payments_updated_idx').on(t.updatedAt),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (C14): opt-in per category, sent exactly once.
+
+/** Highest value first: the order a run spends a short message quota in. */
+export const NOTIFICATION_CATEGORIES = [
+  'claim_decided',
+  'payment_made',
+  'lapse_risk',
+  'medical_inactive',
+  'unemployment_report',
+  'contribution_due',
+  'hospital_window',
+] as const;
+export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
+
+/** A LINE user's choice per category, with the consent it was given under. */
+export const notificationPrefs = sqliteTable(
+  'notification_prefs',
+  {
+    userId: text('user_id').notNull(),
+    category: text('category', { enum: NOTIFICATION_CATEGORIES }).notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    /** When the user turned it on (ms), and the wording they agreed to (language + hash). */
+    consentAt: integer('consent_at'),
+    consentText: text('consent_text'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.category] }),
+    index('notification_prefs_category_idx').on(t.category, t.enabled),
+  ],
+);
+
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'skipped', 'failed'] as const;
+
+/**
+ * One notification decided for one user. `dedupe_key` (unique) says what it is about (e.g.
+ * `claim_decided:SC-2026-1:approved`), so deciding twice inserts once; the push goes out with a
+ * retry key derived from the id, so sending twice delivers once (LINE answers 409).
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id').notNull(),
+    category: text('category', { enum: NOTIFICATION_CATEGORIES }).notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    /** Not before this time (ms). */
+    dueAt: integer('due_at').notNull(),
+    /** JSON: what the message says (claim id, benefit, amount, date…), never a national ID. */
+    params: text('params').notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    lineRequestId: text('line_request_id'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey),
+    index('notifications_status_due_idx').on(t.status, t.dueAt),
+    index('notifications_user_idx').on(t.userId),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -65,4 +65,6 @@ CREATE UNIQUE INDEX `notifications_dedupe_idx` ON `notifications` (`dedupe_key`)
 CREATE INDEX `notifications_status_due_idx` ON `notifications` (`status`,`due_at`);--> statement-breakpoint
 CREATE INDEX `notifications_user_idx` ON `notifications` (`user_id`);--> statement-breakpoint
 ALTER TABLE `unemployment_claims` ADD `updated_at` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-ALTER TABLE `unemployment_payments` ADD `updated_at` integer DEFAULT 0 NOT NULL;
+CREATE INDEX `unemployment_claims_updated_idx` ON `unemployment_claims` (`updated_at`);--> statement-breakpoint
+ALTER TABLE `unemployment_payments` ADD `updated_at` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX `unemployment_payments_updated_idx` ON `unemployment_payments` (`updated_at`);

@@ -73,6 +73,9 @@ export async function run(args: string[] = []): Promise<number> {
       ['unemployment_claims', c.unemploymentClaims],
       ['claim_status_history', c.claimStatusHistory],
       ['unemployment_payments', c.unemploymentPayments],
+      ['benefit_claims', c.benefitClaims],
+      ['benefit_claim_history', c.benefitClaimHistory],
+      ['benefit_payments', c.benefitPayments],
     ];
     const width = Math.max(...rows.map(([name]) => name.length));
     let out = `seeded demo data v${report.version} into ${config.databasePath}\n`;

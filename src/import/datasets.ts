@@ -12,6 +12,7 @@ import { isValidNationalId, maskNationalId } from '../nlu/entities.ts';
 import { PROVINCES } from '../nlu/provinces.ts';
 import { isWeeklyHours, parseHoursText } from '../offices/hours.ts';
 import { PASSPORT_COUNTRIES } from '../pages/link-page.ts';
+import { maskPersonalData } from '../privacy/mask.ts';
 import {
   hashSecret,
   isLaserCodeFormat,
@@ -20,7 +21,13 @@ import {
   parseLaserHash,
   verifySecret,
 } from '../store/laser-code.ts';
-import { CLAIM_CAUSES, CLAIM_STATUSES } from '../store/schema.ts';
+import {
+  BENEFIT_CLAIM_STATUSES,
+  BENEFITS,
+  type BenefitClaimStatus,
+  CLAIM_CAUSES,
+  CLAIM_STATUSES,
+} from '../store/schema.ts';
 
 export type SqlValue = string | number | null;
 
@@ -813,6 +820,8 @@ const claimsDataset: DatasetDef = {
   ],
   keyFields: ['id'],
   keyColumns: ['id'],
+  /** Set when a claim is inserted or really changes (notifications: claim decided). */
+  stamp: (now) => ({ updated_at: now }),
   parse(r) {
     const nationalId = r.nationalId();
     const lastWork = r.date('last_work_date', true);
@@ -836,6 +845,22 @@ const claimsDataset: DatasetDef = {
           ? []
           : [{ kind: 'person', column: 'national_id', value: nationalId, target: 'person_id' }],
     };
+  },
+  /** A claim number is one claim: not also a benefit claim. */
+  async prepare(rows, ctx) {
+    const other = ctx.db
+      .prepare<[string], number>('SELECT 1 FROM benefit_claims WHERE id = ?')
+      .pluck();
+    for (const row of rows) {
+      if (row.failed) continue;
+      if (other.get(row.values.id as string) !== undefined) {
+        ctx.error(row.line, {
+          column: 'id',
+          message: `"${row.values.id}" is already a benefit claim (benefit-claims): use its own number`,
+        });
+        row.failed = true;
+      }
+    }
   },
 };
 
@@ -900,6 +925,8 @@ const paymentsDataset: DatasetDef = {
   ],
   keyFields: ['claim_id', 'installment'],
   keyColumns: ['claim_id', 'installment'],
+  /** Set when a payment is inserted or really changes (notifications: payment made). */
+  stamp: (now) => ({ updated_at: now }),
   parse(r) {
     const claimId = r.text('claim_id', true, 50);
     const from = r.date('period_from', true);
@@ -919,6 +946,316 @@ const paymentsDataset: DatasetDef = {
       },
       refs: claimId === null ? [] : [{ kind: 'claim', column: 'claim_id', value: claimId }],
     };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Claims for the other benefits (e-Claim): sickness, maternity, child allowance, invalidity,
+// death, old age. Unemployment has `claims` / `claim-status` / `payments` above.
+
+/** Statuses that come with a decision (and its date). */
+const DECIDED_STATUSES: readonly BenefitClaimStatus[] = ['approved', 'rejected', 'paying', 'paid'];
+/** Statuses before any decision: no decision date, no approved amount. */
+const UNDECIDED_STATUSES: readonly BenefitClaimStatus[] = [
+  'received',
+  'reviewing',
+  'more_documents',
+];
+/** Benefits paid monthly for life, whose `installments` may be 0 (no set number). */
+const LIFELONG_BENEFITS: readonly string[] = ['old_age', 'invalidity'];
+
+/** Fails a date column that lies after today. */
+function notInFuture(r: FieldReader, column: string, value: string | null): void {
+  if (value !== null && value > r.today) r.fail(column, 'is in the future');
+}
+
+/** Free text an operator typed: national IDs, laser codes, dates and phone numbers masked. */
+function maskedText(r: FieldReader, column: string): string | null {
+  const v = r.text(column);
+  return v === null ? null : maskPersonalData(v);
+}
+
+const BENEFIT_CLAIM_ID_DOC = col(
+  'claim_id',
+  'text',
+  true,
+  'the claim; must already be imported (`benefit-claims`)',
+  'SC-2569-000123',
+);
+
+/** What the history and payment checks need of a stored benefit claim. */
+interface StoredBenefitClaim {
+  filed_date: string;
+  status: BenefitClaimStatus;
+  installments: number | null;
+}
+
+/** Looks benefit claims up by id, once per id (for `prepare`). */
+function benefitClaimLookup(ctx: PrepareContext) {
+  const statement = ctx.db.prepare<[string], StoredBenefitClaim>(
+    'SELECT filed_date, status, installments FROM benefit_claims WHERE id = ?',
+  );
+  const cache = new Map<string, StoredBenefitClaim | undefined>();
+  return (id: string) => {
+    if (!cache.has(id)) cache.set(id, statement.get(id));
+    return cache.get(id);
+  };
+}
+
+/**
+ * The claim of each row (history, payments): it must be imported, and `dateColumn` must not be
+ * before the claim was filed. Returns the rows whose claim was found, with the claim.
+ */
+function checkBenefitClaims(rows: ParsedRow[], ctx: PrepareContext, dateColumn: string) {
+  const lookup = benefitClaimLookup(ctx);
+  const found: { row: ParsedRow; claim: StoredBenefitClaim }[] = [];
+  for (const row of rows) {
+    if (row.failed) continue;
+    const id = row.values.claim_id as string;
+    const claim = lookup(id);
+    if (claim === undefined) {
+      ctx.error(row.line, {
+        column: 'claim_id',
+        message: `no benefit claim "${id}" (import benefit-claims first)`,
+      });
+      row.failed = true;
+      continue;
+    }
+    const date = row.values[dateColumn] as string;
+    if (date < claim.filed_date) {
+      ctx.error(row.line, {
+        column: dateColumn,
+        message: `is before the claim was filed (${claim.filed_date})`,
+      });
+      row.failed = true;
+      continue;
+    }
+    found.push({ row, claim });
+  }
+  return found;
+}
+
+const benefitClaimsDataset: DatasetDef = {
+  name: 'benefit-claims',
+  summary:
+    'claims for sickness, maternity, child allowance, invalidity, death and old-age benefits (e-Claim)',
+  table: 'benefit_claims',
+  columns: [
+    col('id', 'text', true, 'SSO claim number; not an unemployment claim number', 'SC-2569-000123'),
+    col(
+      'national_id',
+      'national ID',
+      true,
+      'the claimant (13 digits, dashes allowed), who must already be imported; for a death claim the survivor who claims (an heir, or whoever arranged the funeral)',
+      '1-1017-00207-63-3',
+    ),
+    col('benefit', BENEFITS.join(' / '), true, 'the benefit claimed', 'sickness'),
+    col('filed_date', 'date', true, 'date the claim was filed (not in the future)', '2026-03-02'),
+    col(
+      'status',
+      BENEFIT_CLAIM_STATUSES.join(' / '),
+      true,
+      'current status: received → reviewing (→ more_documents → reviewing) → approved or rejected; approved → paying (installments) or paid (one sum) → closed',
+      'paid',
+    ),
+    col(
+      'decision_date',
+      'date',
+      false,
+      'date of the decision: required for approved, rejected, paying and paid; empty for received, reviewing and more_documents; not before filed_date, not in the future',
+      '2026-03-20',
+    ),
+    col(
+      'reason',
+      'text',
+      false,
+      'why it was rejected, or which documents are missing (more_documents); shown to the claimant. National IDs, laser codes, dates and phone numbers are masked on import',
+      'ขาดใบรับรองแพทย์ฉบับจริง',
+    ),
+    col(
+      'approved_amount',
+      'THB',
+      false,
+      'the approved sum, or one installment when `installments` is given; empty before a decision and for a rejected claim',
+      '4375',
+    ),
+    col(
+      'installments',
+      'whole number',
+      false,
+      'installments approved (0–1000; child allowance months…); `0` = monthly for life (old_age pension, invalidity only); empty = one sum',
+      '',
+    ),
+  ],
+  keyFields: ['id'],
+  keyColumns: ['id'],
+  /** Set when a claim is inserted or really changes (notifications: claim decided). */
+  stamp: (now) => ({ updated_at: now }),
+  parse(r) {
+    const nationalId = r.nationalId();
+    const benefit = r.oneOf('benefit', BENEFITS, true);
+    const status = r.oneOf('status', BENEFIT_CLAIM_STATUSES, true);
+    const filed = r.date('filed_date', true);
+    notInFuture(r, 'filed_date', filed);
+    const decision = r.date('decision_date');
+    ordered(r, 'filed_date', filed, 'decision_date', decision);
+    notInFuture(r, 'decision_date', decision);
+    if (status !== null && DECIDED_STATUSES.includes(status) && !r.has('decision_date'))
+      r.fail('decision_date', `is required for a claim that is ${status}`);
+    if (status !== null && UNDECIDED_STATUSES.includes(status) && decision !== null)
+      r.fail('decision_date', `must be empty while the claim is ${status}`);
+    const amount = r.amount('approved_amount');
+    if (
+      amount !== null &&
+      status !== null &&
+      (status === 'rejected' || UNDECIDED_STATUSES.includes(status))
+    )
+      r.fail('approved_amount', `must be empty while the claim is ${status}`);
+    const installments = r.integer('installments', false, 0, 1000);
+    if (installments !== null && !r.has('approved_amount'))
+      r.fail('installments', 'goes with approved_amount (the amount of one installment)');
+    if (installments === 0 && benefit !== null && !LIFELONG_BENEFITS.includes(benefit))
+      r.fail('installments', `0 (for life) is only for ${LIFELONG_BENEFITS.join(' and ')}`);
+    return {
+      values: {
+        id: r.text('id', true, 50),
+        person_id: null,
+        benefit,
+        filed_date: filed,
+        status,
+        decision_date: decision,
+        reason: maskedText(r, 'reason'),
+        approved_satang: amount,
+        installments,
+      },
+      refs:
+        nationalId === null
+          ? []
+          : [{ kind: 'person', column: 'national_id', value: nationalId, target: 'person_id' }],
+    };
+  },
+  /** A claim number is one claim: not also an unemployment claim. */
+  async prepare(rows, ctx) {
+    const unemployment = ctx.db
+      .prepare<[string], number>('SELECT 1 FROM unemployment_claims WHERE id = ?')
+      .pluck();
+    for (const row of rows) {
+      if (row.failed) continue;
+      if (unemployment.get(row.values.id as string) !== undefined) {
+        ctx.error(row.line, {
+          column: 'id',
+          message: `"${row.values.id}" is already an unemployment claim (claims): use its own number`,
+        });
+        row.failed = true;
+      }
+    }
+  },
+};
+
+const benefitClaimStatusDataset: DatasetDef = {
+  name: 'benefit-claim-status',
+  summary: 'status history of the benefit claims (the timeline shown to the claimant)',
+  table: 'benefit_claim_history',
+  columns: [
+    BENEFIT_CLAIM_ID_DOC,
+    col(
+      'status',
+      BENEFIT_CLAIM_STATUSES.join(' / '),
+      true,
+      'the status the claim moved to',
+      'reviewing',
+    ),
+    col(
+      'at',
+      'date',
+      true,
+      'the date it moved (not before the claim was filed, not in the future); with claim_id and status the natural key',
+      '2026-03-03',
+    ),
+    col('note', 'text', false, 'a note shown with the step; masked like `reason`', 'รับเอกสารครบ'),
+  ],
+  keyFields: ['claim_id', 'at', 'status'],
+  keyColumns: ['claim_id', 'at', 'status'],
+  parse(r) {
+    const at = r.date('at', true);
+    notInFuture(r, 'at', at);
+    return {
+      values: {
+        claim_id: r.text('claim_id', true, 50),
+        status: r.oneOf('status', BENEFIT_CLAIM_STATUSES, true),
+        at,
+        note: maskedText(r, 'note'),
+      },
+    };
+  },
+  async prepare(rows, ctx) {
+    checkBenefitClaims(rows, ctx, 'at');
+  },
+};
+
+const benefitPaymentsDataset: DatasetDef = {
+  name: 'benefit-payments',
+  summary: 'payments of the benefit claims (one sum, or installments)',
+  table: 'benefit_payments',
+  columns: [
+    BENEFIT_CLAIM_ID_DOC,
+    col(
+      'installment',
+      'whole number',
+      true,
+      'installment number from 1 (1 for a one-sum payment), at most the installments approved; with claim_id the natural key',
+      '1',
+    ),
+    col('amount', 'THB', true, 'amount of the payment', '4375'),
+    col(
+      'pay_date',
+      'date',
+      true,
+      'planned payment date, or the date it was paid (not before the claim was filed; not in the future when paid)',
+      '2026-03-25',
+    ),
+    col('status', PAYMENT_STATUSES.join(' / '), true, 'payment status', 'paid'),
+  ],
+  keyFields: ['claim_id', 'installment'],
+  keyColumns: ['claim_id', 'installment'],
+  /** Set when a payment is inserted or really changes (notifications: payment made). */
+  stamp: (now) => ({ updated_at: now }),
+  parse(r) {
+    const payDate = r.date('pay_date', true);
+    const status = r.oneOf('status', PAYMENT_STATUSES, true);
+    if (status === 'paid' && payDate !== null && payDate > r.today)
+      r.fail('pay_date', 'is in the future for a paid installment');
+    return {
+      values: {
+        claim_id: r.text('claim_id', true, 50),
+        installment: r.integer('installment', true, 1, 1000),
+        amount_satang: r.amount('amount', true),
+        pay_date: payDate,
+        status,
+      },
+    };
+  },
+  async prepare(rows, ctx) {
+    for (const { row, claim } of checkBenefitClaims(rows, ctx, 'pay_date')) {
+      const installment = row.values.installment as number;
+      if (claim.status === 'rejected' || UNDECIDED_STATUSES.includes(claim.status)) {
+        ctx.error(row.line, {
+          column: 'claim_id',
+          message: `the claim is ${claim.status}: it has no payments (import its new status first)`,
+        });
+        row.failed = true;
+      } else if (
+        claim.installments !== null &&
+        claim.installments > 0 &&
+        installment > claim.installments
+      ) {
+        ctx.error(row.line, {
+          column: 'installment',
+          message: `is beyond the ${claim.installments} installments approved`,
+        });
+        row.failed = true;
+      }
+    }
   },
 };
 
@@ -1060,7 +1397,8 @@ const officesDataset: DatasetDef = {
 
 /**
  * Every importable dataset, in a load order that satisfies references (employers and hospitals
- * before persons, persons before their records, claims before their history and payments).
+ * before persons, persons before their records, claims before their history and payments;
+ * benefit claims before theirs).
  */
 export const DATASETS = {
   employers: employersDataset,
@@ -1072,6 +1410,9 @@ export const DATASETS = {
   claims: claimsDataset,
   'claim-status': claimStatusDataset,
   payments: paymentsDataset,
+  'benefit-claims': benefitClaimsDataset,
+  'benefit-claim-status': benefitClaimStatusDataset,
+  'benefit-payments': benefitPaymentsDataset,
   offices: officesDataset,
 } as const satisfies Record<string, DatasetDef>;
 

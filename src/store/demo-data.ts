@@ -1,6 +1,7 @@
 /**
  * Deterministic, realistic demo data at scale: employers, demo hospitals, insured persons with
- * contribution histories, hospital registrations and unemployment claims.
+ * contribution histories, hospital registrations, unemployment claims and claims for the other
+ * benefits (sickness, maternity, child allowance, invalidity, death, old age).
  *
  * **Node only**: it writes through better-sqlite3 prepared statements (one per table) inside one
  * transaction per chunk of people, which is what makes 100,000 people take seconds. The Worker
@@ -27,12 +28,23 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import points from '../../data/geo/thai-province-points.json' with { type: 'json' };
 import {
+  anyRuleOn,
+  cappedWageSatang,
+  type OldAgeEstimate,
+  PENSION_MIN_AGE,
+  pensionEstimate,
+  RULES_DATA_FROM,
+  ruleHistory,
+  ruleOn,
+  section40Options,
+} from '../rules/index.ts';
+import {
   BULK_DEMO_LASER_HASH_ITERATIONS,
   hashLaserCode,
   SECRET_HASH_ITERATIONS,
   SECRET_HASH_ROUNDS,
 } from './laser-code.ts';
-import type { ClaimCause, ClaimStatus } from './schema.ts';
+import type { Benefit, BenefitClaimStatus, ClaimCause, ClaimStatus } from './schema.ts';
 
 export const DEFAULT_DEMO_PEOPLE = 2_000;
 /** People per transaction. */
@@ -43,7 +55,9 @@ const DAY_MS = 86_400_000;
 const BANGKOK_OFFSET_MS = 7 * 3_600_000;
 
 // ---------------------------------------------------------------------------------------------
-// Rules used for the demo amounts (kept here on purpose: this file must not depend on src/rules).
+// Rules used for the contribution amounts. They predate src/rules and stay literal here (the seed
+// tests pin them, and the per-row hot loop stays free of rule lookups); benefit claim amounts
+// (below) come from src/rules.
 
 /** Section 33 contribution ceiling (THB) for a contribution month index (year * 12 + month0). */
 export function contributionCeiling(monthIndex: number): number {
@@ -614,6 +628,8 @@ interface Context {
   nationalIds: Set<string>;
   s33Count: number;
   claimCount: number;
+  /** Generated people's benefit claims so far (their statuses cycle). */
+  benefitClaimCount: number;
 }
 
 /** Career length in months: most 24–96, some short, some long careers (> 180: pensions). */
@@ -1160,6 +1176,564 @@ function identityPlan(k: number, rng: Rng, ctx: Context): PersonPlan {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Claims for the other benefits (e-Claim): sickness, maternity, child allowance, invalidity,
+// death, old age. Amounts follow the rules in force (src/rules, data/rules): a date before the
+// rules data starts uses its earliest version (the data says each was in force then, its real
+// start earlier). Seeded rows have updated_at = 0: they never trigger a notification.
+
+const BENEFIT_STREAM = 0x0bef_c1a1;
+/** Share of the generated people with a benefit claim. */
+const BENEFIT_CLAIM_SHARE = 0.04;
+/** A month's wage / 30 = a day's wage (as `unemployment.wage_base.days_per_month`). */
+const DAYS_PER_MONTH = 30;
+
+const BENEFIT_ID_PREFIX: Readonly<Record<Benefit, string>> = {
+  sickness: 'SI',
+  maternity: 'MA',
+  child_allowance: 'CA',
+  invalidity: 'IV',
+  death: 'DE',
+  old_age: 'OA',
+};
+
+/** Statuses in the order generated claims get them: every status within 8 claims. */
+const BENEFIT_STATUS_CYCLE: readonly BenefitClaimStatus[] = [
+  'paid',
+  'paying',
+  'received',
+  'reviewing',
+  'more_documents',
+  'approved',
+  'rejected',
+  'closed',
+  'paid',
+  'paying',
+];
+
+interface BenefitClaimPlan {
+  benefit: Benefit;
+  status: BenefitClaimStatus;
+  /** Days (day numbers) of each step; null = not reached. */
+  filed: number;
+  reviewed: number | null;
+  /** Documents asked for (more_documents), and when they came in (reviewing again). */
+  docsAsked: number | null;
+  docsIn: number | null;
+  decided: number | null;
+  /** The (first) payment: in the future for `approved` (scheduled), else paid. */
+  firstPay: number | null;
+  closed: number | null;
+  /** Why it was rejected, or which documents are missing. */
+  reason: string | null;
+  /** Satang: the sum, or one installment. */
+  amount: number | null;
+  /** Installments approved; 0 = monthly for life; null = one sum. */
+  installments: number | null;
+  /** paying: the latest due installment is held. */
+  hold: boolean;
+}
+
+/** The date a rule is looked up for (the earliest version before the data starts). */
+function notBefore(iso: string, from: string): string {
+  if (iso < from) return from;
+  return iso;
+}
+const rulesDay = (day: number): string => notBefore(isoDay(day), RULES_DATA_FROM);
+const S40_BENEFITS_FROM = ruleHistory('s40.benefits')[0]!.effective_from;
+/** Section 40 benefit amounts are in the data from the 2025 decree on; earlier days use them. */
+const s40Day = (day: number): string => notBefore(isoDay(day), S40_BENEFITS_FROM);
+function ruleValue<T>(key: string, day: number): T {
+  const entry = anyRuleOn(key, rulesDay(day));
+  if (!entry) throw new Error(`demo data: no ${key} rule on ${rulesDay(day)}`);
+  return entry.value as T;
+}
+
+/** The same day-of-month `months` later (day 29–31 → 28). */
+function addMonths(day: number, months: number): number {
+  const d = new Date(day * DAY_MS);
+  return (
+    Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, Math.min(28, d.getUTCDate())) / DAY_MS
+  );
+}
+
+/** The segment a day falls in, or the last one before it. */
+function segmentAt(plan: PersonPlan, day: number): Segment {
+  const mi = monthOfDay(day);
+  let found = plan.segments[0]!;
+  for (const s of plan.segments) if (s.from <= mi) found = s;
+  return found;
+}
+
+/**
+ * The monthly wage (satang) a cash benefit is computed on: section 33 the wage capped on that
+ * day; section 39 the notional wage. Section 40 has flat amounts (0 here).
+ */
+function benefitWageSatang(plan: PersonPlan, day: number): number {
+  const seg = segmentAt(plan, day);
+  if (seg.section === 40) return 0;
+  if (seg.section === 39)
+    return ruleOn('s39.contribution', rulesDay(day)).value.notional_wage_thb * 100;
+  const mi = Math.min(monthOfDay(day), seg.to);
+  return cappedWageSatang(wageAt(seg, mi) * 100, isoDay(day));
+}
+
+function s40OptionBenefits(plan: PersonPlan, day: number) {
+  const option = section40Options(s40Day(day)).find((o) => o.option === plan.option);
+  if (!option?.benefits) throw new Error('demo data: no section 40 benefits');
+  return option.benefits;
+}
+
+/** Sickness cash for `daysOff` days off work (section 33: after the employer's paid days). */
+function sicknessPaySatang(plan: PersonPlan, day: number, daysOff: number): number {
+  const section = segmentAt(plan, day).section;
+  if (section === 40) return s40OptionBenefits(plan, day).inpatientPerDaySatang * daysOff;
+  const rate = ruleOn('sickness.s33', rulesDay(day)).value.rate_percent;
+  const employerDays =
+    section === 33
+      ? ruleValue<{ employer_paid_sick_days_per_year: number }>('sickness.employer_paid_days', day)
+          .employer_paid_sick_days_per_year
+      : 0;
+  // Demo: section 39 is paid at the same rate on its notional wage, from the first day.
+  const days = Math.max(1, daysOff - employerDays);
+  return Math.round((benefitWageSatang(plan, day) * rate * days) / 100 / DAYS_PER_MONTH);
+}
+
+/** Delivery grant, plus the leave allowance when the insured person is the mother. */
+function maternityPaySatang(plan: PersonPlan, day: number, mother: boolean): number {
+  const grant = ruleOn('maternity.delivery_grant', rulesDay(day)).value.amount_thb_per_birth * 100;
+  if (!mother) return grant;
+  const leave = ruleValue<{ rate_percent: number; days: number }>('maternity.leave_allowance', day);
+  return (
+    grant +
+    Math.round(
+      (benefitWageSatang(plan, day) * leave.rate_percent * leave.days) / 100 / DAYS_PER_MONTH,
+    )
+  );
+}
+
+/** Child allowance per month and the age it stops at (section 40: option 3's). */
+function childAllowance(plan: PersonPlan, day: number): { monthly: number; untilAge: number } {
+  if (plan.section === 40) {
+    const c = s40OptionBenefits(plan, day).childAllowance;
+    if (!c) throw new Error('demo data: no section 40 child allowance for this option');
+    return { monthly: c.perChildMonthlySatang, untilAge: c.untilAge };
+  }
+  const r = ruleValue<{ thb_per_month_per_child: number; until_age: number }>(
+    'child_allowance.s33_s39',
+    day,
+  );
+  return { monthly: r.thb_per_month_per_child * 100, untilAge: r.until_age };
+}
+
+function invalidityMonthlySatang(plan: PersonPlan, day: number): number {
+  const rate = ruleValue<{ rate_percent: number }>('invalidity.monthly_benefit', day).rate_percent;
+  return Math.round((benefitWageSatang(plan, day) * rate) / 100);
+}
+
+function funeralGrantSatang(day: number): number {
+  return ruleOn('death.funeral_grant', rulesDay(day)).value.amount_thb * 100;
+}
+
+/** Old-age benefit on the person's contribution record up to their last month. */
+function oldAgeBenefit(plan: PersonPlan, day: number): OldAgeEstimate {
+  let months = 0;
+  const wages: number[] = [];
+  for (const s of plan.segments) {
+    months += s.to - s.from + 1;
+    for (let mi = s.from; mi <= s.to; mi++) {
+      const iso = isoDay(firstDayOfMonth(mi));
+      wages.push(
+        s.section === 33
+          ? cappedWageSatang(wageAt(s, mi) * 100, iso)
+          : s.section === 39
+            ? ruleOn('s39.contribution', notBefore(iso, RULES_DATA_FROM)).value.notional_wage_thb *
+              100
+            : 0,
+      );
+    }
+  }
+  const last = wages.slice(-60);
+  const avg = Math.round(last.reduce((a, b) => a + b, 0) / Math.max(1, last.length));
+  return pensionEstimate(months, avg, rulesDay(day));
+}
+
+/** "contributions short of N months within M months before …" (the rule's own numbers). */
+function shortfall(required: number, window: number, before: string): string {
+  return `ส่งเงินสมทบไม่ครบ ${required} เดือนภายในระยะเวลา ${window} เดือนก่อน${before}`;
+}
+
+/** Rejection reasons by benefit (SSO's words, Thai), built from the rules in force. */
+function rejectionReason(benefit: Benefit, day: number, rng: Rng, section: Section): string {
+  switch (benefit) {
+    case 'sickness': {
+      const m = ruleOn('medical.eligibility', rulesDay(day)).value;
+      return section !== 33 || rng.chance(0.5)
+        ? shortfall(m.required_months, m.window_months, 'เจ็บป่วย')
+        : 'นายจ้างจ่ายค่าจ้างในวันที่หยุดงานแล้ว จึงไม่มีสิทธิได้รับเงินทดแทนการขาดรายได้';
+    }
+    case 'maternity': {
+      const m = ruleOn('maternity.delivery_grant', rulesDay(day)).value;
+      return shortfall(m.required_months, m.window_months, 'คลอดบุตร');
+    }
+    case 'child_allowance': {
+      const c = ruleValue<{ required_months: number; window_months: number }>(
+        'child_allowance.s33_s39',
+        day,
+      );
+      return `ส่งเงินสมทบไม่ครบ ${c.required_months} เดือนภายในระยะเวลา ${c.window_months} เดือนก่อนเดือนที่มีสิทธิ`;
+    }
+    case 'invalidity': {
+      const v = ruleValue<{ required_months: number; window_months: number }>(
+        'invalidity.eligibility',
+        day,
+      );
+      return rng.chance(0.5)
+        ? shortfall(v.required_months, v.window_months, 'ทุพพลภาพ')
+        : 'คณะกรรมการการแพทย์วินิจฉัยว่าการสูญเสียอวัยวะหรือสมรรถภาพยังไม่ถึงเกณฑ์ทุพพลภาพ';
+    }
+    case 'death': {
+      const d = ruleOn('death.funeral_grant', rulesDay(day)).value;
+      return `ผู้ถึงแก่ความตาย${shortfall(d.required_months, d.window_months, 'ถึงแก่ความตาย')}`;
+    }
+    case 'old_age':
+      return stillInsured(day);
+  }
+}
+
+function stillInsured(day: number): string {
+  const minAge = ruleOn('old_age.pension', rulesDay(day)).value.min_age;
+  return `ยังเป็นผู้ประกันตนอยู่ ขอรับประโยชน์ทดแทนกรณีชราภาพได้เมื่ออายุครบ ${minAge} ปีบริบูรณ์และความเป็นผู้ประกันตนสิ้นสุดลง`;
+}
+
+/** What to bring when documents are missing (more_documents), by benefit. */
+const MISSING_DOCUMENTS: Readonly<Record<Benefit, string>> = {
+  sickness: 'ใบรับรองแพทย์ฉบับจริงที่ระบุจำนวนวันที่แพทย์ให้หยุดพัก',
+  maternity: 'สำเนาสูติบัตรบุตร',
+  child_allowance: 'สำเนาสูติบัตรบุตร และสำเนาหน้าสมุดบัญชีธนาคารของผู้ประกันตน',
+  invalidity: 'ใบรับรองแพทย์และประวัติการรักษาจากโรงพยาบาล',
+  death: 'สำเนามรณบัตร และหลักฐานการเป็นผู้จัดการศพ',
+  old_age: 'สำเนาหน้าสมุดบัญชีธนาคารของผู้ประกันตน',
+};
+
+/** Installments left from the first payment until the child reaches `untilAge`. */
+function childInstallments(birth: number, firstPay: number, untilAge: number): number {
+  return Math.max(1, untilAge * 12 - (monthOfDay(firstPay) - monthOfDay(birth)));
+}
+
+/** Steps from filing to the current status, each a few days apart, ending before today. */
+interface Offsets {
+  review: number;
+  docs: number;
+  docsIn: number;
+  decide: number;
+  pay: number;
+  close: number;
+}
+
+function drawOffsets(rng: Rng): Offsets {
+  return {
+    review: rng.int(1, 3),
+    docs: rng.int(2, 6),
+    docsIn: rng.int(4, 12),
+    decide: rng.int(5, 18),
+    pay: rng.int(3, 10),
+    close: rng.int(5, 30),
+  };
+}
+
+/**
+ * Lays a claim's dates out so that it reached `status` on or before `today`: filed `ago` days
+ * before the latest step. `detour` adds a request for documents before the decision.
+ */
+function timeline(
+  status: BenefitClaimStatus,
+  today: number,
+  o: Offsets,
+  ago: number,
+  detour: boolean,
+): Pick<
+  BenefitClaimPlan,
+  'filed' | 'reviewed' | 'docsAsked' | 'docsIn' | 'decided' | 'firstPay' | 'closed'
+> {
+  const docs = detour || status === 'more_documents';
+  const toDecision = o.review + (docs ? o.docs + o.docsIn : 0) + o.decide;
+  const span: Record<BenefitClaimStatus, number> = {
+    received: 0,
+    reviewing: o.review + (docs ? o.docs + o.docsIn : 0),
+    more_documents: o.review + o.docs,
+    approved: toDecision,
+    rejected: toDecision,
+    paying: toDecision + o.pay,
+    paid: toDecision + o.pay,
+    closed: toDecision + o.pay + o.close,
+  };
+  const filed = today - ago - span[status];
+  const reviewed = status === 'received' ? null : filed + o.review;
+  const docsAsked = docs && reviewed !== null ? reviewed + o.docs : null;
+  const docsIn = docsAsked !== null && status !== 'more_documents' ? docsAsked + o.docsIn : null;
+  const decidedStatus = !['received', 'reviewing', 'more_documents'].includes(status);
+  const decided = decidedStatus ? filed + toDecision : null;
+  // approved: the payment is still to come (scheduled a few days from today).
+  const firstPay =
+    decided === null || status === 'rejected'
+      ? null
+      : status === 'approved'
+        ? Math.max(decided + o.pay, today + 1 + (o.pay % 5))
+        : decided + o.pay;
+  const closed = status === 'closed' && firstPay !== null ? firstPay + o.close : null;
+  return { filed, reviewed, docsAsked, docsIn, decided, firstPay, closed };
+}
+
+/**
+ * The documented identities' and migrants' claims (people 1–8), fixed offsets from today, one
+ * story each (docs/demo-identities.md). No randomness: the person's stream is left alone.
+ */
+function fixedBenefitClaims(k: number, plan: PersonPlan, ctx: Context): BenefitClaimPlan[] {
+  const T = ctx.today;
+  const steps = (o: Partial<Offsets>): Offsets => ({
+    review: 2,
+    docs: 4,
+    docsIn: 7,
+    decide: 10,
+    pay: 5,
+    close: 20,
+    ...o,
+  });
+  const claim = (
+    benefit: Benefit,
+    status: BenefitClaimStatus,
+    o: Offsets,
+    ago: number,
+    rest: Partial<BenefitClaimPlan> = {},
+    detour = false,
+  ): BenefitClaimPlan => ({
+    benefit,
+    status,
+    ...timeline(status, T, o, ago, detour),
+    reason: null,
+    amount: null,
+    installments: null,
+    hold: false,
+    ...rest,
+  });
+  const paying = (
+    benefit: Benefit,
+    birth: number,
+    filedAfterBirth: number,
+    o: Offsets,
+  ): BenefitClaimPlan => {
+    const filed = birth + filedAfterBirth;
+    const decided = filed + o.review + o.decide;
+    const firstPay = decided + o.pay;
+    const { monthly, untilAge } = childAllowance(plan, decided);
+    return {
+      benefit,
+      status: 'paying',
+      filed,
+      reviewed: filed + o.review,
+      docsAsked: null,
+      docsIn: null,
+      decided,
+      firstPay,
+      closed: null,
+      reason: null,
+      amount: monthly,
+      installments: childInstallments(birth, firstPay, untilAge),
+      hold: false,
+    };
+  };
+  switch (k) {
+    case 0: {
+      // Somchai: sick leave after an operation (50 days off, the employer paid the first ones),
+      // paid; and an old-age claim at 55 while still employed: rejected.
+      const sick = claim('sickness', 'paid', steps({ decide: 13 }), 95);
+      sick.amount = sicknessPaySatang(plan, sick.filed - 10, 50);
+      const claims = [sick];
+      const turned55 =
+        dayOfIso(
+          `${Number(plan.birthDate.slice(0, 4)) + ruleOn('old_age.pension', rulesDay(T)).value.min_age}${plan.birthDate.slice(4)}`,
+        ) + 20;
+      const oldAge = claim('old_age', 'rejected', steps({ decide: 15 }), 280);
+      if (oldAge.filed < turned55) {
+        const shift = turned55 - oldAge.filed;
+        oldAge.filed += shift;
+        oldAge.reviewed! += shift;
+        oldAge.decided! += shift;
+      }
+      if (oldAge.decided! <= T) claims.push({ ...oldAge, reason: stillInsured(oldAge.filed) });
+      return claims;
+    }
+    case 1: {
+      // Sudarat: a baby about 14 months ago: maternity (delivery grant + leave allowance) paid,
+      // child allowance paid every month since.
+      const birth = T - 420;
+      const o = steps({ decide: 12 });
+      const maternity: BenefitClaimPlan = {
+        ...claim('maternity', 'paid', o, 0),
+        amount: maternityPaySatang(plan, birth, true),
+      };
+      const shift = birth + 20 - maternity.filed;
+      for (const key of ['filed', 'reviewed', 'decided', 'firstPay'] as const)
+        maternity[key] = maternity[key]! + shift;
+      return [maternity, paying('child_allowance', birth, 25, steps({ decide: 14, pay: 10 }))];
+    }
+    case 2: {
+      // Thanaphon: 40 days off sick during his last job; SSO asks for the original certificate.
+      const c = claim('sickness', 'more_documents', steps({ docs: 5 }), 48);
+      return [{ ...c, reason: MISSING_DOCUMENTS.sickness }];
+    }
+    case 3: {
+      // Mali: an invalidity claim after she stopped paying section 39: fewer than 3 of 15 months.
+      const c = claim('invalidity', 'rejected', steps({ decide: 23 }), 50);
+      const v = ruleValue<{ required_months: number; window_months: number }>(
+        'invalidity.eligibility',
+        c.filed,
+      );
+      return [{ ...c, reason: shortfall(v.required_months, v.window_months, 'ทุพพลภาพ') }];
+    }
+    case 4: {
+      // Bunmi: section 40 option 3 child allowance for a child born about 8 months ago, paid
+      // monthly; and three days in hospital last week, just claimed.
+      const allowance = paying('child_allowance', T - 250, 20, steps({ decide: 13, pay: 10 }));
+      return [allowance, claim('sickness', 'received', steps({}), 3)];
+    }
+    case 5: {
+      // Phimchanok: her father (insured, section 33) died about 40 days ago; she arranged the
+      // funeral and claims the funeral grant: approved, payment in a few days.
+      const c = claim('death', 'approved', steps({ review: 2, decide: 22, pay: 4 }), 6);
+      return [{ ...c, amount: funeralGrantSatang(c.filed) }];
+    }
+    case 6: {
+      // Aung (pink card): 45 days off with dengue last year: paid, closed; his wife (not insured)
+      // gave birth 12 days ago: he claims the delivery grant, under review.
+      const sick = claim('sickness', 'closed', steps({ decide: 13, close: 30 }), 230);
+      sick.amount = sicknessPaySatang(plan, sick.filed - 10, 45);
+      return [sick, claim('maternity', 'reviewing', steps({}), 6)];
+    }
+    case 7: {
+      // Sok (passport): 40 days off after a road accident off duty: under review.
+      return [claim('sickness', 'reviewing', steps({ review: 1 }), 8)];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * Which benefits a generated person could plausibly claim, by the status the claim reached
+ * (repeated = more likely). One sum (sickness, maternity, death, an old-age lump sum): never
+ * `paying`; installments (child allowance, invalidity, a pension): never `paid` or `closed`.
+ */
+function benefitCandidates(plan: PersonPlan, ctx: Context, status: BenefitClaimStatus): Benefit[] {
+  const age = Math.floor((ctx.curMi - monthOfIso(plan.birthDate)) / 12);
+  const s40 = plan.section === 40;
+  const oneSum = status !== 'paying';
+  const monthly = status !== 'paid' && status !== 'closed';
+  const list: Benefit[] = [];
+  if (plan.status === 'active') {
+    if (oneSum) list.push('sickness', 'sickness', 'sickness', 'sickness');
+    if (oneSum && !s40 && age <= 45) list.push('maternity', 'maternity');
+    if (monthly && (!s40 || plan.option === 3) && age <= 50)
+      list.push('child_allowance', 'child_allowance', 'child_allowance');
+    if (monthly && !s40 && age >= 40) list.push('invalidity');
+  }
+  if (oneSum && age >= 25) list.push('death', 'death');
+  // Old age: 55 or older and no longer insured; rejected: claimed while still insured.
+  const insuredNow = plan.status === 'active';
+  if (age >= PENSION_MIN_AGE && !s40 && insuredNow === (status === 'rejected'))
+    list.push('old_age', 'old_age', 'old_age');
+  return list;
+}
+
+/** A generated person's claim, or none (most people). Uses its own random stream. */
+function randomBenefitClaims(rng: Rng, plan: PersonPlan, ctx: Context): BenefitClaimPlan[] {
+  if (plan.status === 'deceased' || !rng.chance(BENEFIT_CLAIM_SHARE)) return [];
+  const status = BENEFIT_STATUS_CYCLE[ctx.benefitClaimCount % BENEFIT_STATUS_CYCLE.length]!;
+  const candidates = benefitCandidates(plan, ctx, status);
+  if (candidates.length === 0) return [];
+  const benefit = rng.pick(candidates);
+  const T = ctx.today;
+  const o = drawOffsets(rng);
+  const detour = rng.chance(0.2);
+  const maxAgo: Record<BenefitClaimStatus, number> = {
+    received: 6,
+    reviewing: 12,
+    more_documents: 20,
+    approved: 2,
+    rejected: 300,
+    paying: 600,
+    paid: 400,
+    closed: 600,
+  };
+  let d = timeline(status, T, o, rng.int(0, maxAgo[status]), detour);
+  // Old age is claimed after the last contribution month: move the claim later if need be.
+  const lastDay = firstDayOfMonth(plan.segments[plan.segments.length - 1]!.to + 1);
+  if (benefit === 'old_age' && status !== 'rejected' && d.filed < lastDay + 15) {
+    d = timeline(status, T, o, 0, detour);
+    if (d.filed < lastDay + 15) return [];
+  }
+  // Never before the person's coverage started (plus the months the benefits need).
+  if (d.filed < firstDayOfMonth(plan.segments[0]!.from) + 150) return [];
+  ctx.benefitClaimCount++;
+  const claim: BenefitClaimPlan = {
+    benefit,
+    status,
+    ...d,
+    reason: null,
+    amount: null,
+    installments: null,
+    hold: status === 'paying' && rng.chance(0.1),
+  };
+  const at = d.decided ?? d.filed;
+  if (status === 'rejected')
+    claim.reason = rejectionReason(benefit, at, rng, segmentAt(plan, at).section);
+  if (status === 'more_documents') claim.reason = MISSING_DOCUMENTS[benefit];
+  if (d.decided === null || status === 'rejected') return [claim];
+  switch (benefit) {
+    case 'sickness':
+      claim.amount = sicknessPaySatang(
+        plan,
+        d.filed,
+        { 33: rng.int(35, 90), 39: rng.int(5, 30), 40: rng.int(2, 10) }[
+          segmentAt(plan, d.filed).section
+        ],
+      );
+      break;
+    case 'maternity':
+      claim.amount = maternityPaySatang(plan, d.filed - 20, plan.title !== 'นาย');
+      break;
+    case 'child_allowance': {
+      const { monthly, untilAge } = childAllowance(plan, at);
+      claim.amount = monthly;
+      claim.installments = childInstallments(d.filed - rng.int(10, 60), d.firstPay!, untilAge);
+      break;
+    }
+    case 'invalidity':
+      claim.amount = invalidityMonthlySatang(plan, d.filed);
+      claim.installments = 0; // monthly, for life
+      break;
+    case 'death':
+      claim.amount = funeralGrantSatang(at);
+      break;
+    case 'old_age': {
+      const estimate = oldAgeBenefit(plan, at);
+      if (estimate.kind === 'pension') {
+        claim.amount = estimate.monthlySatang;
+        claim.installments = 0; // monthly, for life
+        if (status === 'paid' || status === 'closed') claim.status = 'paying';
+      } else {
+        // Demo: the rules' approximate size of the contributions part (real sums add returns).
+        claim.amount = estimate.contributionsApproxSatang;
+        if (status === 'paying') claim.status = 'paid';
+      }
+      if (claim.status !== status) claim.closed = null;
+      break;
+    }
+  }
+  return [claim];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writing
 
 export interface DemoDataCounts {
@@ -1171,6 +1745,9 @@ export interface DemoDataCounts {
   unemploymentClaims: number;
   claimStatusHistory: number;
   unemploymentPayments: number;
+  benefitClaims: number;
+  benefitClaimHistory: number;
+  benefitPayments: number;
 }
 
 export interface GenerateDemoDataOptions {
@@ -1183,11 +1760,18 @@ export interface GenerateDemoDataOptions {
 
 /** Tables the demo seed fills, children first (the order to wipe them in). */
 export const DEMO_TABLES = [
+  'benefit_payments',
+  'benefit_claim_history',
+  'benefit_claims',
   'unemployment_payments',
   'claim_status_history',
   'unemployment_claims',
   'hospital_registrations',
   'contributions',
+  // Notification preferences and notifications belong to linked users: wiped with the links
+  // (as an unlink erases them).
+  'notifications',
+  'notification_prefs',
   'account_links',
   'link_nonces',
   'link_codes',
@@ -1407,6 +1991,7 @@ export function generateDemoData(
     nationalIds: new Set([...DEMO_IDENTITIES, ...DEMO_MIGRANTS].map((d) => d.nationalId)),
     s33Count: 0,
     claimCount: 0,
+    benefitClaimCount: 0,
   };
 
   const counts: DemoDataCounts = {
@@ -1418,6 +2003,9 @@ export function generateDemoData(
     unemploymentClaims: 0,
     claimStatusHistory: 0,
     unemploymentPayments: 0,
+    benefitClaims: 0,
+    benefitClaimHistory: 0,
+    benefitPayments: 0,
   };
 
   const insertEmployer = sqlite.prepare(
@@ -1464,6 +2052,19 @@ export function generateDemoData(
     `insert into unemployment_payments (claim_id, installment, period_from, period_to,
        amount_satang, pay_date, status, report_due_date, reported_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  const insertBenefitClaim = sqlite.prepare(
+    `insert into benefit_claims (id, person_id, benefit, filed_date, status, decision_date, reason,
+       approved_satang, installments, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  );
+  const insertBenefitHistory = sqlite.prepare(
+    'insert into benefit_claim_history (claim_id, status, at, note) values (?, ?, ?, null)',
+  );
+  const insertBenefitPayment = sqlite.prepare(
+    `insert into benefit_payments (claim_id, installment, amount_satang, pay_date, status, updated_at)
+     values (?, ?, ?, ?, ?, 0)`,
   );
 
   // Period strings and "YYYY-MM-" prefixes, by month index.
@@ -1641,8 +2242,71 @@ export function generateDemoData(
     if (claim.status === 'completed') history('completed', lastPaid, null);
   };
 
+  let benefitSeq = 0;
+  /** One benefit claim, its history and payments (updated_at 0: seeded, never notified). */
+  const writeBenefitClaim = (personId: number, c: BenefitClaimPlan): void => {
+    benefitSeq++;
+    const filedIso = isoDay(c.filed);
+    const id = `${BENEFIT_ID_PREFIX[c.benefit]}-${Number(filedIso.slice(0, 4)) + 543}-${String(benefitSeq).padStart(6, '0')}`;
+    insertBenefitClaim.run(
+      id,
+      personId,
+      c.benefit,
+      filedIso,
+      c.status,
+      c.decided === null ? null : isoDay(c.decided),
+      c.reason,
+      c.amount,
+      c.installments,
+    );
+    counts.benefitClaims++;
+    const step = (status: BenefitClaimStatus, day: number | null) => {
+      if (day === null) return;
+      insertBenefitHistory.run(id, status, isoDay(day));
+      counts.benefitClaimHistory++;
+    };
+    const pay = (installment: number, day: number, status: 'scheduled' | 'paid' | 'held') => {
+      insertBenefitPayment.run(id, installment, c.amount, isoDay(day), status);
+      counts.benefitPayments++;
+    };
+    step('received', c.filed);
+    step('reviewing', c.reviewed);
+    step('more_documents', c.docsAsked);
+    step('reviewing', c.docsIn);
+    if (c.decided === null) return;
+    step(c.status === 'rejected' ? 'rejected' : 'approved', c.decided);
+    if (c.firstPay === null || c.amount === null) return;
+    if (c.status === 'approved') {
+      pay(1, c.firstPay, 'scheduled');
+    } else if (c.status === 'paying') {
+      // Monthly, the same day each month: paid up to today, then the next one scheduled.
+      const T = ctx.today;
+      const last = c.installments === null || c.installments === 0 ? 10_000 : c.installments;
+      let k = 1;
+      for (; k <= last; k++) {
+        const day = k === 1 ? c.firstPay : addMonths(c.firstPay, k - 1);
+        if (day > T) {
+          pay(k, day, 'scheduled');
+          break;
+        }
+        const held = c.hold && k >= 3 && addMonths(c.firstPay, k) > T;
+        pay(k, day, held ? 'held' : 'paid');
+      }
+      step('paying', c.firstPay);
+    } else {
+      pay(1, c.firstPay, 'paid');
+      step('paid', c.firstPay);
+      step('closed', c.closed);
+    }
+  };
+
   const updatedAt = ctx.nowMs;
-  const writePerson = (personId: number, plan: PersonPlan, rng: Rng): void => {
+  const writePerson = (
+    personId: number,
+    plan: PersonPlan,
+    rng: Rng,
+    benefitClaims: readonly BenefitClaimPlan[],
+  ): void => {
     const salt = laserSalt(plan.nationalId);
     const coverageStart = isoDay(firstDayOfMonth(plan.segments[0]!.from));
     insertPerson.run(
@@ -1670,6 +2334,7 @@ export function generateDemoData(
       counts.hospitalRegistrations++;
     }
     if (plan.claim) writeClaim(personId, plan, plan.claim, rng);
+    for (const c of benefitClaims) writeBenefitClaim(personId, c);
   };
 
   sqlite.transaction(() => {
@@ -1688,7 +2353,12 @@ export function generateDemoData(
           : i < DEMO_FIXED_PEOPLE
             ? migrantPlan(i - DEMO_IDENTITIES.length, ctx)
             : randomPerson(rng, ctx);
-      writePerson(i + 1, plan, rng);
+      // Benefit claims draw from their own stream: the person's rows stay as before.
+      const benefitClaims =
+        i < DEMO_FIXED_PEOPLE
+          ? fixedBenefitClaims(i, plan, ctx)
+          : randomBenefitClaims(new Rng(streamSeed(i) ^ BENEFIT_STREAM), plan, ctx);
+      writePerson(i + 1, plan, rng, benefitClaims);
     }
     flushContributions();
   });

@@ -223,7 +223,10 @@ export const unemploymentClaims = sqliteTable(
     /** When an import last changed the row (ms; 0 = before this column): notifications. */
     updatedAt: integer('updated_at').notNull().default(0),
   },
-  (t) => [index('unemployment_claims_person_idx').on(t.personId, t.filedDate)],
+  (t) => [
+    index('unemployment_claims_person_idx').on(t.personId, t.filedDate),
+    index('unemployment_claims_updated_idx').on(t.updatedAt),
+  ],
 );
 
 export const claimStatusHistory = sqliteTable(
@@ -258,7 +261,10 @@ export const unemploymentPayments = sqliteTable(
     /** When an import last changed the row (ms; 0 = before this column): notifications. */
     updatedAt: integer('updated_at').notNull().default(0),
   },
-  (t) => [uniqueIndex('unemployment_payments_idx').on(t.claimId, t.installment)],
+  (t) => [
+    uniqueIndex('unemployment_payments_idx').on(t.claimId, t.installment),
+    index('unemployment_payments_updated_idx').on(t.updatedAt),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------

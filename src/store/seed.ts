@@ -19,7 +19,7 @@ import type { NodeStore } from './node.ts';
 import { meta } from './schema.ts';
 
 /** v2: employers, demo hospitals, insured persons, contributions, registrations and claims. */
-export const DEMO_SEED_VERSION = '3';
+export const DEMO_SEED_VERSION = '4';
 const SEED_KEY = 'demo_seed';
 const PARAMS_KEY = 'demo_seed_params';
 /** Written before the first chunk, removed at the end: a crash leaves it behind. */

@@ -562,3 +562,376 @@ describe('importFile: encodings and formats', () => {
     expect(again.unchanged).toBe(100_000);
   }, 60_000);
 });
+
+describe('benefit claims (benefit-claims, benefit-claim-status, benefit-payments)', () => {
+  const BENEFIT_FILES = [
+    ['benefit-claims', 'benefit-claims.csv'],
+    ['benefit-claim-status', 'benefit-claim-status.csv'],
+    ['benefit-payments', 'benefit-payments.csv'],
+  ] as const;
+
+  /** Every fixture (persons, unemployment claims…), then the benefit fixtures. */
+  async function loadBenefits(now = NOW): Promise<void> {
+    await loadBefore(db, 'offices');
+    for (const [dataset, file] of BENEFIT_FILES)
+      ok(await db.import(dataset, fixture(file), { now }));
+  }
+
+  it('load in the documented order, after persons and before offices', () => {
+    const order = Object.keys(DATASETS);
+    const at = (name: string) => order.indexOf(name);
+    expect(at('persons')).toBeLessThan(at('benefit-claims'));
+    expect(at('benefit-claims')).toBeLessThan(at('benefit-claim-status'));
+    expect(at('benefit-claims')).toBeLessThan(at('benefit-payments'));
+    for (const name of ['claims', 'payments', 'benefit-claims', 'benefit-payments']) {
+      expect(DATASETS[name as keyof typeof DATASETS].stamp?.(7), name).toEqual({ updated_at: 7 });
+    }
+  });
+
+  it('imports claims, their history and payments: satang, BE dates, masked free text, updated_at', async () => {
+    await loadBenefits();
+    expect(
+      all(
+        `SELECT c.id, p.national_id, c.benefit, c.filed_date, c.status, c.decision_date, c.reason,
+           c.approved_satang, c.installments, c.updated_at
+         FROM benefit_claims c JOIN insured_persons p ON p.id = c.person_id ORDER BY c.id`,
+      ),
+    ).toEqual([
+      {
+        id: 'CA-2568-000103',
+        national_id: '3101500123459',
+        benefit: 'child_allowance',
+        filed_date: '2025-01-15',
+        status: 'paying',
+        decision_date: '2025-02-01',
+        reason: null,
+        approved_satang: 80_000,
+        installments: 72,
+        updated_at: NOW,
+      },
+      {
+        id: 'DC-2568-000104',
+        national_id: '1101700207633',
+        benefit: 'death',
+        filed_date: '2025-05-20',
+        status: 'rejected',
+        decision_date: '2025-05-30',
+        reason: 'ผู้ตาย ([ID]) ส่งเงินสมทบไม่ครบ 1 เดือนภายใน 6 เดือนก่อนถึงแก่ความตาย',
+        approved_satang: null,
+        installments: null,
+        updated_at: NOW,
+      },
+      {
+        id: 'IN-2568-000105',
+        national_id: '3509900045670',
+        benefit: 'invalidity',
+        filed_date: '2025-04-01',
+        status: 'reviewing',
+        decision_date: null,
+        reason: null,
+        approved_satang: null,
+        installments: null,
+        updated_at: NOW,
+      },
+      {
+        id: 'MC-2568-000102',
+        national_id: '3101500123459',
+        benefit: 'maternity',
+        filed_date: '2025-04-10',
+        status: 'more_documents',
+        decision_date: null,
+        reason: 'ขาดสำเนาสูติบัตรบุตร ติดต่อ [PHONE]',
+        approved_satang: null,
+        installments: null,
+        updated_at: NOW,
+      },
+      {
+        id: 'OA-2568-000106',
+        national_id: '1101700207633',
+        benefit: 'old_age',
+        filed_date: '2025-02-03',
+        status: 'rejected',
+        decision_date: '2025-02-20',
+        reason: 'อายุยังไม่ครบ 55 ปีบริบูรณ์',
+        approved_satang: null,
+        installments: null,
+        updated_at: NOW,
+      },
+      {
+        id: 'SC-2568-000101',
+        national_id: '1101700207633',
+        benefit: 'sickness',
+        filed_date: '2025-03-02',
+        status: 'paid',
+        decision_date: '2025-03-20',
+        reason: null,
+        approved_satang: 375_000,
+        installments: null,
+        updated_at: NOW,
+      },
+    ]);
+    expect(db.count('benefit_claim_history')).toBe(9);
+    expect(
+      all(
+        "SELECT status, at, note FROM benefit_claim_history WHERE claim_id = 'MC-2568-000102' ORDER BY at",
+      ),
+    ).toEqual([
+      { status: 'received', at: '2025-04-10', note: null },
+      { status: 'more_documents', at: '2025-04-18', note: 'ขอสำเนาสูติบัตร ส่งภายใน [DATE]' },
+    ]);
+    expect(
+      all(
+        'SELECT claim_id, installment, amount_satang, pay_date, status, updated_at FROM benefit_payments ORDER BY claim_id, installment',
+      ),
+    ).toEqual([
+      ...[1, 2, 3, 4, 5].map((installment) => ({
+        claim_id: 'CA-2568-000103',
+        installment,
+        amount_satang: 80_000,
+        pay_date: `2025-0${installment + 1}-25`,
+        status: installment < 4 ? 'paid' : installment === 4 ? 'held' : 'scheduled',
+        updated_at: NOW,
+      })),
+      {
+        claim_id: 'SC-2568-000101',
+        installment: 1,
+        amount_satang: 375_000,
+        pay_date: '2025-03-25',
+        status: 'paid',
+        updated_at: NOW,
+      },
+    ]);
+    expect(all('pragma foreign_key_check')).toEqual([]);
+  });
+
+  it('re-importing the same files changes nothing and keeps updated_at', async () => {
+    await loadBenefits();
+    const snapshot = () => ({
+      claims: all('SELECT * FROM benefit_claims ORDER BY id'),
+      history: all('SELECT * FROM benefit_claim_history ORDER BY claim_id, at, status'),
+      payments: all('SELECT * FROM benefit_payments ORDER BY claim_id, installment'),
+    });
+    const before = snapshot();
+    for (const [dataset, file] of BENEFIT_FILES) {
+      const report = ok(await db.import(dataset, fixture(file), { now: NOW + 60_000 }));
+      expect(report).toMatchObject({ inserted: 0, updated: 0, unchanged: report.rows });
+    }
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('a real change moves updated_at of that row only', async () => {
+    await loadBenefits();
+    const later = NOW + 3_600_000;
+    const claims = readFileSync(fixture('benefit-claims.csv'), 'utf8').replace(
+      'IN-2568-000105,3509900045670,invalidity,2025-04-01,reviewing,,,,',
+      'IN-2568-000105,3509900045670,invalidity,2025-04-01,approved,2025-05-28,,"7,500",0',
+    );
+    const r1 = ok(await db.import('benefit-claims', db.write('bc.csv', claims), { now: later }));
+    expect(r1).toMatchObject({ inserted: 0, updated: 1, unchanged: 5 });
+    const stamp = db.store.sqlite.prepare(
+      'SELECT id, status, approved_satang, installments, updated_at FROM benefit_claims WHERE updated_at != ?',
+    );
+    expect(stamp.all(NOW)).toEqual([
+      {
+        id: 'IN-2568-000105',
+        status: 'approved',
+        approved_satang: 750_000,
+        installments: 0,
+        updated_at: later,
+      },
+    ]);
+
+    const payments = readFileSync(fixture('benefit-payments.csv'), 'utf8').replace(
+      'CA-2568-000103,4,800,2025-05-25,held',
+      'CA-2568-000103,4,800,2025-05-28,paid',
+    );
+    const r2 = ok(
+      await db.import('benefit-payments', db.write('bp.csv', payments), { now: later }),
+    );
+    expect(r2).toMatchObject({ inserted: 0, updated: 1, unchanged: 5 });
+    expect(
+      db.store.sqlite
+        .prepare(
+          'SELECT installment, status, updated_at FROM benefit_payments WHERE updated_at != ?',
+        )
+        .all(NOW),
+    ).toEqual([{ installment: 4, status: 'paid', updated_at: later }]);
+  });
+
+  it('stamps unemployment claims and payments the same way', async () => {
+    await loadBefore(db, 'claims');
+    ok(await db.import('claims', fixture('claims.csv'), { now: NOW }));
+    ok(await db.import('claim-status', fixture('claim-status.csv'), { now: NOW }));
+    ok(await db.import('payments', fixture('payments.csv'), { now: NOW }));
+    const stamps = () => ({
+      claims: all('SELECT id, status, updated_at FROM unemployment_claims ORDER BY id'),
+      payments: all(
+        'SELECT installment, status, updated_at FROM unemployment_payments ORDER BY installment',
+      ),
+    });
+    expect(stamps()).toEqual({
+      claims: [
+        { id: 'UC-2024-000987', status: 'rejected', updated_at: NOW },
+        { id: 'UC-2025-000123', status: 'paying', updated_at: NOW },
+      ],
+      payments: [
+        { installment: 1, status: 'paid', updated_at: NOW },
+        { installment: 2, status: 'scheduled', updated_at: NOW },
+      ],
+    });
+    const later = NOW + 1000;
+    ok(await db.import('claims', fixture('claims.csv'), { now: later }));
+    ok(await db.import('payments', fixture('payments.csv'), { now: later }));
+    const before = stamps();
+    expect(before.claims.every((c) => (c as { updated_at: number }).updated_at === NOW)).toBe(true);
+    const paid = readFileSync(fixture('payments.csv'), 'utf8').replace(
+      '2025-04-05,scheduled,2025-03-31,',
+      '2025-04-05,paid,2025-03-31,2025-03-30',
+    );
+    expect(ok(await db.import('payments', db.write('p.csv', paid), { now: later }))).toMatchObject({
+      updated: 1,
+      unchanged: 1,
+    });
+    expect(stamps().payments).toEqual([
+      { installment: 1, status: 'paid', updated_at: NOW },
+      { installment: 2, status: 'paid', updated_at: later },
+    ]);
+  });
+
+  it('reports bad claim rows with their lines and writes nothing', async () => {
+    await loadBefore(db, 'offices');
+    const stranger = nationalId('170010033333');
+    const file = db.write(
+      'benefit-claims.csv',
+      [
+        'id,national_id,benefit,filed_date,status,decision_date,reason,approved_amount,installments',
+        'X-1,1101700207633,sickness,2025-03-02,paid,2025-03-20,,1000,',
+        'X-2,1101700207633,funeral,2025-03-02,done,,,,',
+        'X-3,1101700207633,maternity,2025-03-10,approved,2025-03-01,,15000,',
+        'X-4,1101700207633,sickness,2025-07-01,received,2025-07-02,,500,',
+        'X-5,1101700207633,sickness,2025-03-02,paying,,,,',
+        'X-6,1101700207633,sickness,2025-03-02,rejected,2025-03-09,ไม่มีสิทธิ,100,',
+        'X-7,1101700207633,child_allowance,2025-03-02,paying,2025-03-09,,,12',
+        'X-8,1101700207633,sickness,2025-03-02,paying,2025-03-09,,300,0',
+        `X-9,${stranger},death,2025-03-02,received,,,,`,
+        'UC-2025-000123,1101700207633,sickness,2025-03-02,received,,,,',
+        'X-1,3101500123459,sickness,2025-03-02,received,,,,',
+      ].join('\n'),
+    );
+    const report = await db.import('benefit-claims', file, { now: NOW });
+    expect(errorLines(report)).toEqual([
+      'benefit-claims.csv:3: benefit: must be one of sickness, maternity, child_allowance, invalidity, death, old_age, got "funeral"',
+      'benefit-claims.csv:3: status: must be one of received, reviewing, more_documents, approved, rejected, paying, paid, closed, got "done"',
+      'benefit-claims.csv:4: decision_date: is before filed_date',
+      'benefit-claims.csv:5: filed_date: is in the future',
+      'benefit-claims.csv:5: decision_date: is in the future',
+      'benefit-claims.csv:5: approved_amount: must be empty while the claim is received',
+      'benefit-claims.csv:6: decision_date: is required for a claim that is paying',
+      'benefit-claims.csv:7: approved_amount: must be empty while the claim is rejected',
+      'benefit-claims.csv:8: installments: goes with approved_amount (the amount of one installment)',
+      'benefit-claims.csv:9: installments: 0 (for life) is only for old_age and invalidity',
+      `benefit-claims.csv:10: national_id: no insured person 1-7001-xxxxx-xx-${stranger[12]} (import persons first)`,
+      'benefit-claims.csv:11: id: "UC-2025-000123" is already an unemployment claim (claims): use its own number',
+      'benefit-claims.csv:12: duplicate of line 2 (same id)',
+    ]);
+    expect(formatImportReport(report).join('\n')).not.toContain(stranger);
+    expect(db.count('benefit_claims')).toBe(0);
+  });
+
+  it('reports bad history and payment rows against their claim', async () => {
+    await loadBefore(db, 'offices');
+    ok(await db.import('benefit-claims', fixture('benefit-claims.csv'), { now: NOW }));
+    const history = db.write(
+      'h.csv',
+      [
+        'claim_id,status,at,note',
+        'SC-2568-000101,received,2025-03-02,',
+        'NOPE-1,received,2025-03-02,',
+        'SC-2568-000101,reviewing,2025-02-01,',
+        'SC-2568-000101,paid,2025-07-01,',
+        'SC-2568-000101,closing,2025-03-30,',
+      ].join('\n'),
+    );
+    expect(errorLines(await db.import('benefit-claim-status', history, { now: NOW }))).toEqual([
+      'h.csv:3: claim_id: no benefit claim "NOPE-1" (import benefit-claims first)',
+      'h.csv:4: at: is before the claim was filed (2025-03-02)',
+      'h.csv:5: at: is in the future',
+      'h.csv:6: status: must be one of received, reviewing, more_documents, approved, rejected, paying, paid, closed, got "closing"',
+    ]);
+    expect(db.count('benefit_claim_history')).toBe(0);
+
+    const payments = db.write(
+      'p.csv',
+      [
+        'claim_id,installment,amount,pay_date,status',
+        'CA-2568-000103,1,800,2025-02-25,paid',
+        'CA-2568-000103,73,800,2031-01-25,scheduled',
+        'DC-2568-000104,1,50000,2025-05-31,paid',
+        'IN-2568-000105,1,7500,2025-05-01,scheduled',
+        'NOPE-2,1,100,2025-03-01,paid',
+        'SC-2568-000101,1,3750,2025-03-01,paid',
+        'CA-2568-000103,2,800,2025-06-25,paid',
+        'CA-2568-000103,0,-5,2025-06-25,sent',
+      ].join('\n'),
+    );
+    expect(errorLines(await db.import('benefit-payments', payments, { now: NOW }))).toEqual([
+      'p.csv:3: installment: is beyond the 72 installments approved',
+      'p.csv:4: claim_id: the claim is rejected: it has no payments (import its new status first)',
+      'p.csv:5: claim_id: the claim is reviewing: it has no payments (import its new status first)',
+      'p.csv:6: claim_id: no benefit claim "NOPE-2" (import benefit-claims first)',
+      'p.csv:7: pay_date: is before the claim was filed (2025-03-02)',
+      'p.csv:8: pay_date: is in the future for a paid installment',
+      'p.csv:9: installment: must be a whole number from 1 to 1000, got "0"',
+      'p.csv:9: amount: must not be negative',
+      'p.csv:9: status: must be one of scheduled, paid, held, got "sent"',
+    ]);
+    expect(db.count('benefit_payments')).toBe(0);
+  });
+
+  it('an unemployment claim number that is already a benefit claim is refused', async () => {
+    await loadBefore(db, 'claims');
+    ok(await db.import('benefit-claims', fixture('benefit-claims.csv'), { now: NOW }));
+    const file = db.write(
+      'claims.csv',
+      'id,national_id,cause,last_work_date,filed_date,status\nSC-2568-000101,1101700207633,laid_off,2025-01-31,2025-02-05,filed\n',
+    );
+    expect(errorLines(await db.import('claims', file))).toEqual([
+      'claims.csv:2: id: "SC-2568-000101" is already a benefit claim (benefit-claims): use its own number',
+    ]);
+  });
+
+  it('reads the same claims from JSONL', async () => {
+    await loadBefore(db, 'offices');
+    const file = db.write(
+      'benefit-claims.jsonl',
+      [
+        '{"id":"SC-1","national_id":"1-1017-00207-63-3","benefit":"Sickness","filed_date":"2568-03-02","status":"PAID","decision_date":"2025-03-20","approved_amount":3750}',
+        '',
+        '{"id":"OA-1","national_id":"3101500123459","benefit":"old_age","filed_date":"2025-03-02","status":"paying","decision_date":"2025-03-20","approved_amount":"4,125.50","installments":0,"reason":null}',
+      ].join('\n'),
+    );
+    ok(await db.import('benefit-claims', file, { now: NOW }));
+    expect(
+      all(
+        'SELECT id, benefit, filed_date, status, approved_satang, installments FROM benefit_claims ORDER BY id',
+      ),
+    ).toEqual([
+      {
+        id: 'OA-1',
+        benefit: 'old_age',
+        filed_date: '2025-03-02',
+        status: 'paying',
+        approved_satang: 412_550,
+        installments: 0,
+      },
+      {
+        id: 'SC-1',
+        benefit: 'sickness',
+        filed_date: '2025-03-02',
+        status: 'paid',
+        approved_satang: 375_000,
+        installments: null,
+      },
+    ]);
+  });
+});

@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeedArgs } from '../../src/cli/seed.ts';
+import { anyRuleOn, cappedWageSatang, ruleOn, section40Options } from '../../src/rules/index.ts';
 import { DEMO_IDENTITIES, DEMO_MIGRANTS, DEMO_NAME_LISTS } from '../../src/store/demo-data.ts';
 import { verifyLaserCode, verifySecret } from '../../src/store/laser-code.ts';
 import { migrateNodeStore, type NodeStore, openNodeStore } from '../../src/store/node.ts';
-import { CLAIM_STATUSES } from '../../src/store/schema.ts';
+import { BENEFIT_CLAIM_STATUSES, BENEFITS, CLAIM_STATUSES } from '../../src/store/schema.ts';
 import { DEMO_SEED_VERSION, isSeeded, seedDemoData } from '../../src/store/seed.ts';
 
 const NOW = new Date('2026-05-20T03:00:00Z'); // Bangkok: 2026-05-20, current period 2026-05
+const TODAY = '2026-05-20';
 const PEOPLE = 300;
 
 const TABLES: Record<string, string> = {
@@ -22,6 +24,9 @@ const TABLES: Record<string, string> = {
   unemployment_claims: 'select * from unemployment_claims order by id',
   claim_status_history: 'select * from claim_status_history order by claim_id, at, status',
   unemployment_payments: 'select * from unemployment_payments order by claim_id, installment',
+  benefit_claims: 'select * from benefit_claims order by id',
+  benefit_claim_history: 'select * from benefit_claim_history order by claim_id, at, status',
+  benefit_payments: 'select * from benefit_payments order by claim_id, installment',
 };
 
 /** An independent implementation of the national ID checksum. */
@@ -292,6 +297,187 @@ describe('seedDemoData', () => {
       count(`select count(*) from unemployment_claims c join insured_persons p on p.id = c.person_id
                where p.section != 33`),
     ).toBe(0);
+  });
+
+  it('gives the identities and migrants claims for every benefit, in every status', () => {
+    const claims = all<{ person_id: number; benefit: string; status: string }>(
+      'select person_id, benefit, status from benefit_claims where person_id <= 8 order by id',
+    );
+    expect(new Set(claims.map((c) => c.benefit))).toEqual(new Set(BENEFITS));
+    expect(new Set(claims.map((c) => c.status))).toEqual(new Set(BENEFIT_CLAIM_STATUSES));
+    // Every one of the eight has at least one claim to show.
+    expect(new Set(claims.map((c) => c.person_id))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8]));
+    const of = (id: number) =>
+      claims.filter((c) => c.person_id === id).map((c) => `${c.benefit}:${c.status}`);
+    expect(of(1).sort()).toEqual(['old_age:rejected', 'sickness:paid']);
+    expect(of(2).sort()).toEqual(['child_allowance:paying', 'maternity:paid']);
+    expect(of(3)).toEqual(['sickness:more_documents']);
+    expect(of(4)).toEqual(['invalidity:rejected']);
+    expect(of(5).sort()).toEqual(['child_allowance:paying', 'sickness:received']);
+    expect(of(6)).toEqual(['death:approved']);
+    expect(of(7).sort()).toEqual(['maternity:reviewing', 'sickness:closed']);
+    expect(of(8)).toEqual(['sickness:reviewing']);
+  });
+
+  it("computes the identities' benefit amounts from the rules in force", () => {
+    const claim = (personId: number, benefit: string) =>
+      one<{
+        id: string;
+        filed_date: string;
+        decision_date: string | null;
+        approved_satang: number | null;
+        installments: number | null;
+        reason: string | null;
+      }>('select * from benefit_claims where person_id = ? and benefit = ?', personId, benefit);
+    const payments = (id: string) =>
+      all<{ installment: number; amount_satang: number; pay_date: string; status: string }>(
+        'select * from benefit_payments where claim_id = ? order by installment',
+        id,
+      );
+    // 2: the insured mother: delivery grant + 50 % of the capped wage for the leave days.
+    const maternity = claim(2, 'maternity');
+    const grant = ruleOn('maternity.delivery_grant', maternity.filed_date).value
+      .amount_thb_per_birth;
+    const leave = anyRuleOn('maternity.leave_allowance', maternity.filed_date)!.value as {
+      rate_percent: number;
+      days: number;
+    };
+    const capped = cappedWageSatang(2_200_000, maternity.filed_date); // her wage is above the cap
+    expect(maternity.approved_satang).toBe(
+      grant * 100 + Math.round((capped * leave.rate_percent * leave.days) / 100 / 30),
+    );
+    expect(payments(maternity.id)).toEqual([
+      expect.objectContaining({
+        installment: 1,
+        amount_satang: maternity.approved_satang,
+        status: 'paid',
+      }),
+    ]);
+    // 2: child allowance (sections 33/39), monthly until the child is 6.
+    const allowance = claim(2, 'child_allowance');
+    const rule = anyRuleOn('child_allowance.s33_s39', allowance.decision_date!)!.value as {
+      thb_per_month_per_child: number;
+      until_age: number;
+    };
+    expect(allowance.approved_satang).toBe(rule.thb_per_month_per_child * 100);
+    expect(allowance.installments).toBeGreaterThan(rule.until_age * 12 - 3);
+    expect(allowance.installments).toBeLessThanOrEqual(rule.until_age * 12);
+    const paid = payments(allowance.id);
+    expect(paid.length).toBeGreaterThanOrEqual(12);
+    expect(paid.slice(0, -1).every((p) => p.status === 'paid' && p.pay_date <= TODAY)).toBe(true);
+    expect(paid.at(-1)).toMatchObject({ status: 'scheduled' });
+    expect(paid.at(-1)!.pay_date > TODAY).toBe(true);
+    // 5: section 40 option 3 child allowance.
+    const s40 = claim(5, 'child_allowance');
+    const option3 = section40Options(
+      s40.decision_date! < '2026-01-01' ? '2026-01-01' : s40.decision_date!,
+    ).find((o) => o.option === 3)!;
+    expect(s40.approved_satang).toBe(option3.benefits!.childAllowance!.perChildMonthlySatang);
+    // 6: the funeral grant, approved, paid in a few days.
+    const death = claim(6, 'death');
+    expect(death.approved_satang).toBe(
+      ruleOn('death.funeral_grant', death.filed_date).value.amount_thb * 100,
+    );
+    expect(payments(death.id)).toEqual([
+      expect.objectContaining({ installment: 1, status: 'scheduled' }),
+    ]);
+    expect(payments(death.id)[0]!.pay_date > TODAY).toBe(true);
+    // 1: 50 days off: sickness pay on the capped wage for the days after the employer's.
+    const sick = claim(1, 'sickness');
+    const rate = ruleOn('sickness.s33', sick.filed_date).value.rate_percent;
+    const employerDays = (
+      anyRuleOn('sickness.employer_paid_days', sick.filed_date)!.value as {
+        employer_paid_sick_days_per_year: number;
+      }
+    ).employer_paid_sick_days_per_year;
+    expect(sick.approved_satang).toBe(
+      Math.round(
+        (cappedWageSatang(3_200_000, sick.filed_date) * rate * (50 - employerDays)) / 100 / 30,
+      ),
+    );
+    // Rejections and missing documents say why, in the rules' own numbers.
+    expect(claim(4, 'invalidity').reason).toBe(
+      'ส่งเงินสมทบไม่ครบ 3 เดือนภายในระยะเวลา 15 เดือนก่อนทุพพลภาพ',
+    );
+    expect(claim(1, 'old_age').reason).toContain(
+      String(ruleOn('old_age.pension', TODAY).value.min_age),
+    );
+    expect(claim(3, 'sickness').reason).toMatch(/ใบรับรองแพทย์/);
+  });
+
+  it('keeps benefit claims consistent: history, decisions, payments, dates', () => {
+    // Seeded rows never trigger a notification.
+    expect(count('select count(*) from benefit_claims where updated_at != 0')).toBe(0);
+    expect(count('select count(*) from benefit_payments where updated_at != 0')).toBe(0);
+    expect(count('select count(*) from unemployment_claims where updated_at != 0')).toBe(0);
+    expect(count('select count(*) from unemployment_payments where updated_at != 0')).toBe(0);
+    // Every claim's history starts with received on the filing date and reaches its status.
+    expect(
+      count(`select count(*) from benefit_claims c where not exists (select 1 from benefit_claim_history h
+               where h.claim_id = c.id and h.status = 'received' and h.at = c.filed_date)
+             or not exists (select 1 from benefit_claim_history h where h.claim_id = c.id
+               and h.status = c.status)`),
+    ).toBe(0);
+    expect(
+      count(`select count(*) from benefit_claim_history h join benefit_claims c on c.id = h.claim_id
+               where h.at < c.filed_date or h.at > '${TODAY}'`),
+    ).toBe(0);
+    // Decisions: dated for decided claims, not before; amounts only once approved.
+    expect(
+      count(`select count(*) from benefit_claims where
+               (status in ('received', 'reviewing', 'more_documents') and (decision_date is not null or approved_satang is not null))
+               or (status not in ('received', 'reviewing', 'more_documents') and decision_date is null)
+               or decision_date < filed_date or decision_date > '${TODAY}'
+               or (status = 'rejected' and (reason is null or approved_satang is not null))
+               or (status = 'more_documents' and reason is null)
+               or (status in ('approved', 'paying', 'paid', 'closed') and (approved_satang is null or approved_satang <= 0))`),
+    ).toBe(0);
+    // One sum: paid once; installments: paid monthly then the next one scheduled.
+    expect(
+      count(`select count(*) from benefit_claims c where status in ('paid', 'closed') and
+               (installments is not null or (select count(*) from benefit_payments p
+                 where p.claim_id = c.id and p.status = 'paid') != 1)`),
+    ).toBe(0);
+    expect(
+      count(`select count(*) from benefit_claims c where status = 'paying' and (installments is null
+               or not exists (select 1 from benefit_payments p where p.claim_id = c.id and p.status = 'paid')
+               or (select count(*) from benefit_payments p where p.claim_id = c.id and p.status = 'scheduled') != 1)`),
+    ).toBe(0);
+    expect(
+      count(`select count(*) from benefit_claims c where status = 'approved' and
+               (select count(*) from benefit_payments p where p.claim_id = c.id and p.status = 'scheduled') != 1`),
+    ).toBe(0);
+    expect(
+      count(`select count(*) from benefit_claims c where status in ('received', 'reviewing', 'more_documents', 'rejected')
+               and exists (select 1 from benefit_payments p where p.claim_id = c.id)`),
+    ).toBe(0);
+    expect(
+      count(`select count(*) from benefit_payments p join benefit_claims c on c.id = p.claim_id
+               where p.pay_date < c.decision_date or (p.status = 'paid' and p.pay_date > '${TODAY}')
+               or (p.status = 'scheduled' and p.pay_date <= '${TODAY}')
+               or p.amount_satang != c.approved_satang
+               or (c.installments > 0 and p.installment > c.installments)`),
+    ).toBe(0);
+    // 0 installments (monthly for life) only for a pension or an invalidity benefit.
+    expect(
+      count(
+        "select count(*) from benefit_claims where installments = 0 and benefit not in ('old_age', 'invalidity')",
+      ),
+    ).toBe(0);
+    // Section 40 members claim only what their option covers: no maternity, no invalidity here.
+    expect(
+      count(`select count(*) from benefit_claims c join insured_persons p on p.id = c.person_id
+               where p.section = 40 and (c.benefit in ('maternity', 'invalidity', 'old_age')
+                 or (c.benefit = 'child_allowance' and p.section40_option != 3))`),
+    ).toBe(0);
+    // Claim numbers: unique across unemployment and the other benefits.
+    expect(
+      count('select count(*) from benefit_claims b join unemployment_claims u on u.id = b.id'),
+    ).toBe(0);
+    // Generated people claim too, a few of them.
+    const generated = count('select count(*) from benefit_claims where person_id > 8');
+    expect(generated).toBeGreaterThan(0);
+    expect(generated).toBeLessThan(PEOPLE * 0.1);
   });
 
   it('registers hospitals for sections 33 and 39 only, at demo hospitals', () => {

@@ -7,10 +7,12 @@ export type AuditAction =
   | 'read_contributions'
   | 'read_hospital_rights'
   | 'read_unemployment_claim'
+  | 'read_claims'
   | 'link_account'
   | 'link_replaced'
   | 'issue_link_code'
   | 'read_link_status'
+  | 'read_notification_settings'
   | 'unlink_account'
   | 'read_news_targeting';
 

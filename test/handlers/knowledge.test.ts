@@ -108,11 +108,14 @@ describe('general questions without linking', () => {
     expect(body).toContain('Source:');
   });
 
-  it('my_claims and notifications are understood and say what is coming', async () => {
+  it('my_claims and notifications from an unlinked user: the general answer and the link offer', async () => {
     const claims = JSON.stringify(await say(user(), 'ขอดูสถานะการเบิกค่าคลอดของฉัน'));
     expect(claims).toContain('SSO Connect');
+    expect(claims).toContain('action=link_account');
     const notes = JSON.stringify(await say(user(), 'เปิดการแจ้งเตือนเงินเข้าให้หน่อย'));
     expect(notes).toContain('แจ้งเตือน');
+    // Asking to turn them on is asking to link: the link button itself.
+    expect(notes).toContain('/link?linkToken=');
   });
 });
 

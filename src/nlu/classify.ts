@@ -108,6 +108,11 @@ export function classify(text: string, hint?: ClassifyHint): Classification {
     return { intent: 'unknown', confidence: 0, lang, entities: {}, alternatives: [] };
   }
   const entities = extractEntitiesNormalised(norm);
+  // A message that is only a stop word ("stop", "หยุด", "ရပ်ပါ", "ឈប់", "ຢຸດເດີ") asks for every
+  // push to stop, whatever it resembles: the notifications intent turns them all off.
+  if (entities.notify === 'stop') {
+    return { intent: 'notifications', confidence: 1, lang, entities, alternatives: [] };
+  }
   const m = getModel();
   const lm = m.langs.get(lang) ?? (hintLang ? m.langs.get(hintLang) : undefined);
   if (!lm) return { intent: 'unknown', confidence: 0, lang, entities, alternatives: [] };

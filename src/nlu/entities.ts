@@ -5,8 +5,8 @@
  * - province, Bangkok SSO area number, section (33/39/40, also ပုဒ်မ / មាត្រា / ມາດຕາ), Thai
  *   national ID (checksum-validated), month and year (Thai/English month names, Buddhist-era
  *   years converted to Gregorian): regexes compiled once;
- * - cause of leaving a job, benefit, topic, "near me", news stop/start, "my own record",
- *   "calculate", and the numbers (wage, contribution months, age) with number words in every
+ * - cause of leaving a job, benefit, topic, "near me", news stop/start, notifications on/off
+ *   (with the category and "all" / "some"), "my own record", "calculate", and the numbers (wage, contribution months, age) with number words in every
  *   language ("หมื่นห้า", "1.5 หมื่น", "တစ်သောင်းခွဲ", "1ម៉ឺន5ពាន់", "15 ພັນ", "15k"): from the
  *   term lists in locales/<lang>/entities.json, normalised with normalise() when the lexicon is
  *   built and found with ONE trie pass over the normalised text (all languages in one trie:
@@ -103,6 +103,21 @@ export const TOPIC_ENTITIES = [
 ] as const;
 export type TopicEntity = (typeof TOPIC_ENTITIES)[number];
 
+/**
+ * The notification categories a text can name ("เงินเข้า" → payment_made): the same names, in
+ * the same order, as NOTIFICATION_CATEGORIES in src/store/schema.ts (the NLU imports no store).
+ */
+export const NOTIFY_CATEGORY_ENTITIES = [
+  'claim_decided',
+  'payment_made',
+  'lapse_risk',
+  'medical_inactive',
+  'unemployment_report',
+  'contribution_due',
+  'hospital_window',
+] as const;
+export type NotifyCategoryEntity = (typeof NOTIFY_CATEGORY_ENTITIES)[number];
+
 export interface Entities {
   province?: Province;
   /** Bangkok SSO area office number, 1–12. */
@@ -130,6 +145,16 @@ export interface Entities {
   nearMe?: true;
   /** News pushes off / on ("หยุดรับข่าว" contains "รับข่าว": stop wins). */
   news?: 'stop' | 'start';
+  /**
+   * Notifications: `off` / `on` from the verbs (ปิด, stop, turn off … / เปิด, remind me …; off
+   * wins); `stop` when the whole message is a stop word ("หยุด", "stop", "ရပ်ပါ", "ឈប់", "ຢຸດເດີ"),
+   * which means every push off, news included.
+   */
+  notify?: 'on' | 'off' | 'stop';
+  /** The notification category named (the longest matching term wins). */
+  notifyCategory?: NotifyCategoryEntity;
+  /** "all" (ทั้งหมด, everything, အကုန်, ទាំងអស់, ທັງໝົດ) or "some" (บางอัน, some, ខ្លះ …); all wins. */
+  notifyScope?: 'all' | 'some';
   /** The user asks about their own record ("ของฉัน", "my", "ကျွန်ုပ်၏", "របស់ខ្ញុំ", "ຂອງຂ້ອຍ", "เข้ายัง"). */
   personal?: true;
   /** The user asks for a calculation (คำนวณ, calculate, တွက်, គណនា, ຄິດໄລ່). */
@@ -344,6 +369,17 @@ export interface EntityTermsFile {
   readonly topic?: Readonly<Partial<Record<TopicEntity, string>>>;
   readonly nearMe?: string;
   readonly news?: { readonly stop?: string; readonly start?: string };
+  readonly notify?: {
+    readonly off?: string;
+    readonly on?: string;
+    readonly all?: string;
+    readonly some?: string;
+    /** Stop words that, alone in a message, turn every push off. */
+    readonly stop?: string;
+    /** Words that may stand around a lone stop word ("please", "เลย", "ပါ", "ទៅ", "ເດີ"). */
+    readonly filler?: string;
+    readonly category?: Readonly<Partial<Record<NotifyCategoryEntity, string>>>;
+  };
   readonly personal?: string;
   readonly calc?: string;
   readonly number?: {
@@ -381,18 +417,23 @@ const K_NEWS_STOP = 4;
 const K_NEWS_START = 5;
 const K_PERSONAL = 6;
 const K_CALC = 7;
-const K_NUM = 8;
-const K_MULT = 9;
-const K_HALF = 10;
-const K_MONTH = 11;
-const K_YEAR = 12;
-const K_AGE_BEFORE = 13;
-const K_AGE_AFTER = 14;
+const K_NOTIFY_OFF = 8;
+const K_NOTIFY_ON = 9;
+const K_NOTIFY_CATEGORY = 10;
+const K_NOTIFY_ALL = 11;
+const K_NOTIFY_SOME = 12;
+const K_NUM = 13;
+const K_MULT = 14;
+const K_HALF = 15;
+const K_MONTH = 16;
+const K_YEAR = 17;
+const K_AGE_BEFORE = 18;
+const K_AGE_AFTER = 19;
 /** อายุงาน, ອາຍຸງານ …: longer than the age word they start with, so the number is not an age. */
-const K_TENURE = 15;
-const K_MONEY = 16;
-const K_WAGE_CUE = 17;
-const K_NOT_NUMBER = 18;
+const K_TENURE = 20;
+const K_MONEY = 21;
+const K_WAGE_CUE = 22;
+const K_NOT_NUMBER = 23;
 
 /** Token roles (bit per number kind, plus a numeral written in digits). */
 const R_NUM = 1 << (K_NUM - K_NUM);
@@ -428,6 +469,9 @@ export interface Lexicon {
   /** `root` frozen into typed arrays for the scan. */
   readonly compact: CompactTrie;
   readonly terms: readonly Term[];
+  /** Lone stop words and the filler words allowed around them, normalised, without spaces. */
+  readonly stopWords: ReadonlySet<string>;
+  readonly fillers: readonly string[];
 }
 
 /** Cause priority when several are named: the one that decides the benefit first. */
@@ -519,6 +563,14 @@ export function buildLexicon(files: Readonly<Partial<Record<Lang, EntityTermsFil
   const addList = (list: string | undefined, kind: number, value = 0) => {
     for (const t of splitTerms(list)) add(t, kind, value);
   };
+  const stopWords = new Set<string>();
+  const fillers = new Set<string>();
+  const addBare = (list: string | undefined, into: Set<string>) => {
+    for (const t of splitTerms(list)) {
+      const key = bare(normalise(t));
+      if (key) into.add(key);
+    }
+  };
   for (const file of Object.values(files)) {
     if (!file) continue;
     CAUSE_ENTITIES.forEach((c, i) => {
@@ -535,6 +587,15 @@ export function buildLexicon(files: Readonly<Partial<Record<Lang, EntityTermsFil
     addList(file.news?.start, K_NEWS_START);
     addList(file.personal, K_PERSONAL);
     addList(file.calc, K_CALC);
+    addList(file.notify?.off, K_NOTIFY_OFF);
+    addList(file.notify?.on, K_NOTIFY_ON);
+    addList(file.notify?.all, K_NOTIFY_ALL);
+    addList(file.notify?.some, K_NOTIFY_SOME);
+    NOTIFY_CATEGORY_ENTITIES.forEach((c, i) => {
+      addList(file.notify?.category?.[c], K_NOTIFY_CATEGORY, i);
+    });
+    addBare(file.notify?.stop, stopWords);
+    addBare(file.notify?.filler, fillers);
     for (const [v, list] of splitValued(file.number?.words)) for (const t of list) add(t, K_NUM, v);
     for (const [v, list] of splitValued(file.number?.multipliers)) {
       for (const t of list) add(t, K_MULT, v);
@@ -551,7 +612,9 @@ export function buildLexicon(files: Readonly<Partial<Record<Lang, EntityTermsFil
     addList(file.units?.money, K_MONEY);
     addList(file.units?.wage, K_WAGE_CUE);
   }
-  return { root, compact: compileTrie(root), terms };
+  // longest filler first, so that "ပါတော့" goes before "ပါ"
+  const fillerList = [...fillers].sort((a, b) => b.length - a.length);
+  return { root, compact: compileTrie(root), terms, stopWords, fillers: fillerList };
 }
 
 let lexicon: Lexicon | undefined;
@@ -753,6 +816,12 @@ interface Flags {
   start: boolean;
   personal: boolean;
   calc: boolean;
+  notifyOff: boolean;
+  notifyOn: boolean;
+  notifyCategory: number;
+  notifyCategoryLen: number;
+  notifyAll: boolean;
+  notifySome: boolean;
 }
 
 const FLAGS: Flags = {
@@ -766,6 +835,12 @@ const FLAGS: Flags = {
   start: false,
   personal: false,
   calc: false,
+  notifyOff: false,
+  notifyOn: false,
+  notifyCategory: -1,
+  notifyCategoryLen: 0,
+  notifyAll: false,
+  notifySome: false,
 };
 
 /** One pass: flags into FLAGS, number tokens into TOKENS. */
@@ -777,6 +852,9 @@ function scan(lex: Lexicon, text: string): void {
   f.topic = -1;
   f.topicLen = 0;
   f.near = f.stop = f.start = f.personal = f.calc = false;
+  f.notifyOff = f.notifyOn = f.notifyAll = f.notifySome = false;
+  f.notifyCategory = -1;
+  f.notifyCategoryLen = 0;
   tokenCount = 0;
   DIGIT_TERMS.length = 0;
   const { compact: trie, terms } = lex;
@@ -833,6 +911,24 @@ function scan(lex: Lexicon, text: string): void {
             break;
           case K_CALC:
             f.calc = true;
+            break;
+          case K_NOTIFY_OFF:
+            f.notifyOff = true;
+            break;
+          case K_NOTIFY_ON:
+            f.notifyOn = true;
+            break;
+          case K_NOTIFY_CATEGORY:
+            if (term.len > f.notifyCategoryLen) {
+              f.notifyCategoryLen = term.len;
+              f.notifyCategory = term.value;
+            }
+            break;
+          case K_NOTIFY_ALL:
+            f.notifyAll = true;
+            break;
+          case K_NOTIFY_SOME:
+            f.notifySome = true;
             break;
           default: {
             const len = j - i;
@@ -1061,6 +1157,44 @@ function readNumbers(text: string): Numbers {
   return out;
 }
 
+// ---------------------------------------------------------------- a lone "stop"
+
+/** Spaces, punctuation and symbols (emoji): what may stand around a lone stop word. */
+const NOT_WORD = /[\s\p{P}\p{S}]+/gu;
+/** A lone stop word with its fillers is short; anything longer is a sentence. */
+const MAX_LONE_STOP_CHARS = 40;
+
+/** `text` without spaces, punctuation or symbols. */
+function bare(text: string): string {
+  return text.replace(NOT_WORD, '');
+}
+
+/**
+ * Whether the message is a stop word and nothing else but fillers: "stop", "Stop please!",
+ * "หยุดเลย", "ရပ်လိုက်ပါ", "សូមឈប់", "ຢຸດເດີ". Fillers are peeled off both ends of the text
+ * without spaces (Thai, Burmese, Khmer and Lao write none), at most four times.
+ */
+function isLoneStop(lex: Lexicon, text: string): boolean {
+  if (text.length > MAX_LONE_STOP_CHARS || lex.stopWords.size === 0) return false;
+  let s = bare(text);
+  for (let round = 0; round < 5; round++) {
+    if (lex.stopWords.has(s)) return true;
+    const before = s;
+    for (const f of lex.fillers) {
+      if (s.length > f.length && s.endsWith(f)) {
+        s = s.slice(0, -f.length);
+        break;
+      }
+      if (s.length > f.length && s.startsWith(f)) {
+        s = s.slice(f.length);
+        break;
+      }
+    }
+    if (s === before) return false;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------- all
 
 /** Extracts entities from text that already went through `normalise()`. */
@@ -1100,6 +1234,12 @@ export function extractEntitiesNormalised(norm: string): Entities {
   else if (f.start) out.news = 'start';
   if (f.personal) out.personal = true;
   if (f.calc) out.calc = true;
+  if (isLoneStop(getLexicon(), rest)) out.notify = 'stop';
+  else if (f.notifyOff) out.notify = 'off';
+  else if (f.notifyOn) out.notify = 'on';
+  if (f.notifyCategory >= 0) out.notifyCategory = NOTIFY_CATEGORY_ENTITIES[f.notifyCategory];
+  if (f.notifyAll) out.notifyScope = 'all';
+  else if (f.notifySome) out.notifyScope = 'some';
   return out;
 }
 

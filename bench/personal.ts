@@ -27,6 +27,8 @@ const nullLine: LineClient = {
   broadcast: async () => ({ requestId: null, duplicate: false }),
   getProfile: async () => ({ displayName: 'bench' }),
   issueLinkToken: async () => 'bench-link-token',
+  getMessageQuota: async () => ({ limit: null }),
+  getMessageConsumption: async () => ({ totalUsage: 0 }),
 };
 
 const INTENTS = ['contribution_balance', 'hospital_rights', 'unemployment_benefit'] as const;

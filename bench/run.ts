@@ -3,12 +3,16 @@
  * Writes bench/results/latest.json and prints a short table.
  *   --people N     people in the store for personal queries (default 100000)
  *   --followers N  followers in the news push job (default 1000000)
- *   --quick        a short run (1,000 people, 1 s of NLU, 20,000 followers, a 2 s webhook load)
+ *   --notify-users N
+ *                  linked users in the notification run, 10 % due (default 1000000)
+ *   --quick        a short run (1,000 people, 1 s of NLU, 20,000 followers and notification
+ *                  users, a 2 s webhook load)
  *                  to check the benchmark itself works
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchNlu } from './nlu.ts';
+import { benchNotify } from './notify.ts';
 import { benchPersonal } from './personal.ts';
 import { benchPlaces } from './places.ts';
 import { benchPush } from './push.ts';
@@ -18,12 +22,14 @@ const { values } = parseArgs({
   options: {
     people: { type: 'string' },
     followers: { type: 'string' },
+    'notify-users': { type: 'string' },
     quick: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick === true;
 const people = Number(values.people ?? (quick ? 1000 : 100_000));
 const followers = Number(values.followers ?? (quick ? 20_000 : 1_000_000));
+const notifyUsers = Number(values['notify-users'] ?? (quick ? 20_000 : 1_000_000));
 
 const started = Date.now();
 const results: Record<string, unknown> = {
@@ -52,6 +58,11 @@ console.log(
 );
 const push = await benchPush(followers);
 results.push = push;
+console.log(
+  `notification run for ${notifyUsers.toLocaleString('en-US')} linked users, 10 % due (null LINE client)…`,
+);
+const notify = await benchNotify(notifyUsers);
+results.notify = notify;
 console.log('nearest office / hospital with 5,000 hospitals…');
 const places = await benchPlaces(5000, quick ? 300 : 2000);
 results.places = places;
@@ -107,6 +118,11 @@ rows.push([
   `peak RSS ${push.peakRssMb} MB (${push.rssBeforeMb} MB before); exactly once: ${push.exactlyOnce ? 'yes' : 'NO'}; snapshot ${push.snapshotSeconds} s`,
 ]);
 const yes = (ok: boolean) => (ok ? 'met' : 'MISSED');
+rows.push([
+  `notify run @${notifyUsers / 1000}k users`,
+  `${notify.due.toLocaleString('en-US')} due: plan ${notify.planSeconds} s + send ${notify.sendOverheadSeconds} s = ${notify.overheadSeconds} s own time (< ${notify.targets.overheadSeconds} s: ${yes(notify.meets.overhead)}); pacing ${notify.pacingSecondsAtLineLimit} s at LINE's 2,000/s (${notify.pacingSecondsAtDefaultRate} s at NOTIFY_PUSH_RATE)`,
+  `peak RSS ${notify.peakRssMb} MB, ${notify.peakRssExclDbMapMb} MB without the database's memory map (< ${notify.targets.rssMb} MB: ${yes(notify.meets.rss)}); exactly once: ${notify.exactlyOnce ? 'yes' : 'NO'}`,
+]);
 const wf = webhook.floor;
 rows.push([
   'webhook floor',

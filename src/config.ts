@@ -32,6 +32,14 @@ export interface Config {
   readonly lineBotBasicId: string | undefined;
   /** News push jobs: LINE multicast calls per second (1–200; LINE allows 200/s). */
   readonly pushRatePerSecond: number;
+  /**
+   * NOTIFY_QUIET_HOURS: Asia/Bangkok hours in which no notification is pushed (default
+   * 21:00-08:00), as minutes after midnight, `from` inclusive and `to` exclusive (it may wrap
+   * midnight); null when set to `off`.
+   */
+  readonly notifyQuietHours: QuietHours | null;
+  /** NOTIFY_PUSH_RATE: notification pushes per second (1–2000; LINE allows 2,000/s). */
+  readonly notifyPushRate: number;
   readonly seedDemo: boolean;
   readonly logLevel: LogLevel;
   /**
@@ -40,6 +48,12 @@ export interface Config {
    * otherwise (everything on the main thread, as in development and tests).
    */
   readonly processThreads: number | undefined;
+}
+
+/** Minutes after midnight (Asia/Bangkok): quiet from `from` (inclusive) to `to` (exclusive). */
+export interface QuietHours {
+  readonly from: number;
+  readonly to: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -127,6 +141,8 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   }
 
   const pushRatePerSecond = parsePushRate(env.PUSH_RATE_PER_SECOND);
+  const notifyQuietHours = parseQuietHours(env.NOTIFY_QUIET_HOURS);
+  const notifyPushRate = parseNotifyPushRate(env.NOTIFY_PUSH_RATE);
   const processThreads = parseProcessThreads(env.PROCESS_THREADS);
 
   return {
@@ -143,6 +159,8 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     clientIpHeader,
     lineBotBasicId,
     pushRatePerSecond,
+    notifyQuietHours,
+    notifyPushRate,
     seedDemo: parseBool('SEED_DEMO', env.SEED_DEMO, development),
     logLevel,
     processThreads,
@@ -203,6 +221,40 @@ function parsePushRate(value: string | undefined): number {
     throw new ConfigError(
       'PUSH_RATE_PER_SECOND',
       `must be a number from 1 to 200 (LINE's multicast limit), got "${value}"`,
+    );
+  }
+  return rate;
+}
+
+const QUIET_HOURS = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** `HH:MM-HH:MM` (Asia/Bangkok; may wrap midnight), or `off`; default 21:00-08:00. */
+export function parseQuietHours(value: string | undefined): QuietHours | null {
+  const raw = value?.trim() || '21:00-08:00';
+  if (raw.toLowerCase() === 'off') return null;
+  const m = QUIET_HOURS.exec(raw);
+  if (!m) {
+    throw new ConfigError(
+      'NOTIFY_QUIET_HOURS',
+      `must be HH:MM-HH:MM in Asia/Bangkok time (e.g. 21:00-08:00) or off, got "${raw}"`,
+    );
+  }
+  const from = Number(m[1]) * 60 + Number(m[2]);
+  const to = Number(m[3]) * 60 + Number(m[4]);
+  if (from === to) {
+    throw new ConfigError('NOTIFY_QUIET_HOURS', `start and end are the same ("${raw}"); use off`);
+  }
+  return { from, to };
+}
+
+/** Default 1,000/s: half of LINE's push limit, the rest left to the chat's own pushes. */
+function parseNotifyPushRate(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1000;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate < 1 || rate > 2000) {
+    throw new ConfigError(
+      'NOTIFY_PUSH_RATE',
+      `must be a number from 1 to 2000 (LINE's push limit), got "${value}"`,
     );
   }
   return rate;

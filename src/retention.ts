@@ -135,6 +135,17 @@ export const RETENTION_SCHEDULE: readonly RetentionRule[] = [
     why: 'For a month operators can check whether a given user was sent a news item (a complaint, a delivery problem); the counts stay for statistics.',
   },
   {
+    key: 'notifications',
+    table: 'notifications',
+    action: 'delete',
+    rows: 'notifications that were sent, skipped or failed; pending ones stay until they are sent',
+    removes:
+      'the notification (the LINE user ID, its category, what it said: claim number, benefit, amount, dates; when it was sent)',
+    keepMs: 90 * DAY,
+    after: 'it was planned',
+    why: 'Its dedupe key makes a claim decision, a payment or a reminder be told once; the facts it is about are older than the look-back of the planner (30 days) or their date has passed long before, so a deleted key is never planned again. Three months lets operators answer "I never got it" or "why did I get this".',
+  },
+  {
     key: 'audit_log',
     table: 'audit_log',
     action: 'delete',
@@ -164,6 +175,14 @@ export const NOT_PRUNED: readonly { readonly tables: readonly string[]; readonly
       'unemployment_payments',
     ],
     why: "A copy of SSO's own records, loaded by `import` (or `seed` in development); it follows SSO's records and their retention, not a period here.",
+  },
+  {
+    tables: ['benefit_claims', 'benefit_claim_history', 'benefit_payments'],
+    why: "A copy of SSO's own claim records (e-Claim), loaded by `import` (or `seed` in development); it follows SSO's records and their retention, not a period here.",
+  },
+  {
+    tables: ['notification_prefs'],
+    why: "The user's choice per category and the consent it was given under (time and wording): kept while it is in force and as the record of that consent; unlinking deletes it (unlink-and-erase).",
   },
   {
     tables: ['push_jobs'],

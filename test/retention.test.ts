@@ -29,6 +29,7 @@ import {
   linkNonces,
   linkTokens,
   newsItems,
+  notifications,
   pushBatches,
   pushJobs,
   staffFlags,
@@ -251,6 +252,29 @@ function seedBoundaries(): void {
     ])
     .run();
 
+  const notification = (
+    dedupeKey: string,
+    status: 'pending' | 'sent' | 'skipped' | 'failed',
+    createdAt: number,
+  ) => ({
+    userId: 'U1',
+    category: 'claim_decided' as const,
+    dedupeKey,
+    dueAt: createdAt,
+    params: '{}',
+    status,
+    createdAt,
+  });
+  db.insert(notifications)
+    .values([
+      notification('n-pending-old', 'pending', now - 200 * DAY),
+      notification('n-sent-out', 'sent', now - 90 * DAY - 3),
+      notification('n-skipped-out', 'skipped', now - 90 * DAY - 2),
+      notification('n-failed-out', 'failed', now - 90 * DAY - 1),
+      notification('n-sent-in', 'sent', now - 90 * DAY + 1),
+    ])
+    .run();
+
   db.insert(auditLog)
     .values([
       {
@@ -290,6 +314,7 @@ const EXPECTED: Record<(typeof PRUNE_KEYS)[number], number> = {
   staff_flags: 1,
   unanswered_questions: 1,
   'push_batches.recipients': 5,
+  notifications: 3,
   audit_log: 2,
 };
 
@@ -450,6 +475,13 @@ describe('runRetention', () => {
       [5, 0, 'kept', 2],
     ]);
     expect(db.select().from(pushJobs).all()).toHaveLength(5);
+    expect(
+      db
+        .select({ key: notifications.dedupeKey })
+        .from(notifications)
+        .all()
+        .map((r) => r.key),
+    ).toEqual(['n-pending-old', 'n-sent-in']);
     expect(
       db
         .select()

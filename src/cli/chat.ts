@@ -209,6 +209,12 @@ function captureClient(language: string, sink: Message[]): LineClient {
     async issueLinkToken() {
       return `chat-link-${++n}-${Date.now().toString(36)}`;
     },
+    async getMessageQuota() {
+      return { limit: null };
+    },
+    async getMessageConsumption() {
+      return { totalUsage: 0 };
+    },
   };
 }
 

@@ -15,7 +15,23 @@ import {
   isDatasetName,
 } from '../import/index.ts';
 import { maskNationalIds } from '../log.ts';
+import { CHANGE_CATEGORIES, planNotifications } from '../notify/plan.ts';
 import { migrateNodeStore, openNodeStore } from '../store/node.ts';
+import type { NotificationCategory } from '../store/schema.ts';
+
+/**
+ * Datasets whose changes are announced (claim decided, payment made, unemployment report due):
+ * after such an import the planner runs (plan only; sending follows the server's schedule and
+ * quiet hours). Planning is idempotent, so importing the same file again notifies nobody twice.
+ */
+const NOTIFYING: Readonly<Record<string, readonly NotificationCategory[]>> = {
+  'benefit-claims': CHANGE_CATEGORIES,
+  'benefit-claim-status': CHANGE_CATEGORIES,
+  'benefit-payments': CHANGE_CATEGORIES,
+  claims: CHANGE_CATEGORIES,
+  'claim-status': CHANGE_CATEGORIES,
+  payments: [...CHANGE_CATEGORIES, 'unemployment_report'],
+};
 
 const USAGE = `usage: npm run cli -- import <dataset> <file> [--format csv|jsonl] [--dry-run]
 
@@ -58,6 +74,17 @@ export async function run(args: string[]): Promise<number> {
     const lines = formatImportReport(report);
     const out = report.errors.length === 0 ? process.stdout : process.stderr;
     out.write(`${lines.join('\n')}\n`);
+    const categories = NOTIFYING[dataset];
+    if (report.written && categories) {
+      try {
+        const plan = await planNotifications(store, Date.now(), { categories });
+        process.stdout.write(`notifications planned: ${plan.total}\n`);
+      } catch (err) {
+        // The rows are in; the server's next notification run plans what this missed.
+        const message = err instanceof Error ? err.message : String(err);
+        process.stderr.write(`${file}: imported, but planning notifications failed: ${message}\n`);
+      }
+    }
     return report.errors.length === 0 ? 0 : 1;
   } catch (err) {
     if (err instanceof ImportUsageError) return usage(err.message);

@@ -7,6 +7,7 @@ import '../check-runtime.ts';
 process.env.NODE_ENV ||= 'development';
 
 const commands: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
+  backup: () => import('./backup.ts'),
   broadcast: () => import('./broadcast.ts'),
   chat: () => import('./chat.ts'),
   classify: () => import('./classify.ts'),
@@ -15,7 +16,9 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   'link-code': () => import('./link-code.ts'),
   migrate: () => import('./migrate.ts'),
   news: () => import('./news.ts'),
+  notify: () => import('./notify.ts'),
   prune: () => import('./prune.ts'),
+  restore: () => import('./restore.ts'),
   richmenu: () => import('./richmenu.ts'),
   seed: () => import('./seed.ts'),
 };
@@ -23,6 +26,9 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
 const USAGE = `usage: npm run cli -- <command> [args]
 
 commands:
+  backup [--out DIR] [--keep N]
+                      an online, verified copy of DATABASE_PATH (default ./data/backups,
+                      keeps the newest 14); restore <file> puts one back (server stopped)
   broadcast <newsId> [segment]
                       push a news item to every follower, or multicast to a segment
                       (section=33+39,province=50,lang=th,linked=yes), with a progress bar
@@ -49,6 +55,10 @@ commands:
                       import thaigov.go.th-style articles (same source URL → update)
   news list [--limit N]
                       the latest news items
+  notify run [--at <ISO time>] [--dry-run]
+                      plan and send the notifications due at that time (default now):
+                      quiet hours, the monthly quota and exactly-once apply; prints
+                      planned/sent/deferred/skipped and the quota
   prune [--dry-run]   apply the retention schedule to DATABASE_PATH now (docs/retention.md),
                       one line per rule with its count; --dry-run counts and changes nothing
   prune --docs        rewrite docs/retention.md from the schedule (src/retention.ts)

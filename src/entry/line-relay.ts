@@ -85,6 +85,8 @@ export function createLineRelay(send: (msg: LineCall) => void): {
     broadcast: relay('broadcast'),
     getProfile: relay('getProfile'),
     issueLinkToken: relay('issueLinkToken'),
+    getMessageQuota: relay('getMessageQuota'),
+    getMessageConsumption: relay('getMessageConsumption'),
   } as LineClient;
   return {
     client,

@@ -2,6 +2,7 @@
 import '../check-runtime.ts';
 import { ConfigError } from '../config.ts';
 import { startPushWorker } from '../news/push-jobs.ts';
+import { NOTIFY_EVERY_MS, startNotifyWorker } from '../notify/run.ts';
 import { RETENTION_EVERY_MS, runRetention } from '../retention.ts';
 import { createNodeRuntime, HTTP_SERVER_LIMITS, startHttpServer } from './node-runtime.ts';
 
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   void runtime.recover();
   // News push jobs: one resumable runner step every second (jobs survive restarts).
   const pushWorker = startPushWorker(deps, 1000);
+  // Notifications (src/notify): plan and send every five minutes, and once now.
+  const notifyWorker = startNotifyWorker(deps, NOTIFY_EVERY_MS);
   // Events left unfinished while running (a database busy for minutes): finished when idle.
   const sweeper = setInterval(() => {
     runtime.sweep().catch((err: unknown) => deps.log.error('sweep failed', { error: err }));
@@ -49,8 +52,7 @@ async function main(): Promise<void> {
     clearInterval(pruner);
     deps.log.info('shutting down', { signal });
     server.close(() => {
-      void pushWorker
-        .stop()
+      void Promise.all([pushWorker.stop(), notifyWorker.stop()])
         .then(() => runtime.close())
         .then(() => process.exit(0));
     });

@@ -13,6 +13,7 @@ import { createSignatureVerifier, type SignatureVerifier } from '../line/signatu
 import { createLogger } from '../log.ts';
 import { runPushJobs } from '../news/push-jobs.ts';
 import { warmUp } from '../nlu/index.ts';
+import { runNotifications } from '../notify/run.ts';
 import { runRetention } from '../retention.ts';
 import { openD1Store } from '../store/d1.ts';
 import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
@@ -80,6 +81,14 @@ export async function recoverStaleEvents(deps: Deps, olderThanMs = 60_000): Prom
 // Not exported: workerd accepts only handlers and functions as a module's named exports, and
 // refuses to start on anything else (test/workers/webhook.test.ts checks).
 const PUSH_CRON_BUDGET_MS = 25_000;
+/**
+ * Notifications (src/notify) run every fifth minute with this much wall time and at most this
+ * many pushes (a Worker invocation makes at most 10,000 subrequests, shared with the push jobs,
+ * and 6 connections at once); what is left goes on the next run.
+ */
+const NOTIFY_CRON_BUDGET_MS = 20_000;
+const NOTIFY_CRON_MAX_PUSHES = 3000;
+const NOTIFY_CRON_CONCURRENCY = 6;
 
 /**
  * Fail closed: with a secret missing outside NODE_ENV=development (or any variable malformed) the
@@ -116,5 +125,15 @@ export default {
         deps.log.error('push job runner failed', { error: err }),
       ),
     );
+    if (new Date(controller.scheduledTime).getUTCMinutes() % 5 === 0) {
+      ctx.waitUntil(
+        runNotifications(deps, {
+          at: controller.scheduledTime,
+          budgetMs: NOTIFY_CRON_BUDGET_MS,
+          maxPushes: NOTIFY_CRON_MAX_PUSHES,
+          concurrency: NOTIFY_CRON_CONCURRENCY,
+        }).catch((err: unknown) => deps.log.error('notification run failed', { error: err })),
+      );
+    }
   },
 } satisfies ExportedHandler<WorkerBindings>;

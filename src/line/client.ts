@@ -27,6 +27,16 @@ export interface LineProfile {
   readonly language?: string;
 }
 
+/** This month's message quota: `limit` null when no target limit is set (`type: none`). */
+export interface MessageQuota {
+  readonly limit: number | null;
+}
+
+/** Messages sent this month that count against the quota. */
+export interface MessageConsumption {
+  readonly totalUsage: number;
+}
+
 export interface LineClient {
   reply(replyToken: string, messages: readonly Message[]): Promise<SendResult>;
   push(to: string, messages: readonly Message[], retryKey: string): Promise<SendResult>;
@@ -40,6 +50,10 @@ export interface LineClient {
   broadcast(messages: readonly Message[], retryKey: string): Promise<SendResult>;
   getProfile(userId: string): Promise<LineProfile>;
   issueLinkToken(userId: string): Promise<string>;
+  /** GET /v2/bot/message/quota. */
+  getMessageQuota(): Promise<MessageQuota>;
+  /** GET /v2/bot/message/quota/consumption. */
+  getMessageConsumption(): Promise<MessageConsumption>;
 }
 
 /** A LINE API call that failed; `status` 0 means no HTTP answer (network error or timeout). */
@@ -118,6 +132,14 @@ export function createLineClient(options: LineClientOptions): LineClient {
     async issueLinkToken(userId) {
       const res = await call('issueLinkToken', () => api.issueLinkToken(userId));
       return res.linkToken;
+    },
+    async getMessageQuota() {
+      const res = await call('getMessageQuota', () => api.getMessageQuota());
+      return { limit: res.type === 'limited' && typeof res.value === 'number' ? res.value : null };
+    },
+    async getMessageConsumption() {
+      const res = await call('getMessageQuotaConsumption', () => api.getMessageQuotaConsumption());
+      return { totalUsage: res.totalUsage };
     },
   };
 }

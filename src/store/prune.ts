@@ -31,6 +31,7 @@ import {
   linkFailures,
   linkNonces,
   linkTokens,
+  notifications,
   pushBatches,
   pushJobs,
   staffFlags,
@@ -54,6 +55,7 @@ export const PRUNE_KEYS = [
   'staff_flags',
   'unanswered_questions',
   'push_batches.recipients',
+  'notifications',
   'audit_log',
 ] as const;
 export type PruneKey = (typeof PRUNE_KEYS)[number];
@@ -167,6 +169,18 @@ const TARGETS: Record<PruneKey, Target> = {
     apply: async (store, rows) =>
       (await store.db.update(pushBatches).set({ recipients: '[]' }).where(rows).returning(one))
         .length,
+  },
+  // Sent, skipped and failed notifications (pending ones wait to be sent). Rows are planned in
+  // time order, so the old ones are the lowest ids: each chunk looks at the `chunk` oldest rows
+  // that are no longer pending (there is no index on created_at; the pending ones, few, are
+  // stepped over), as audit_log below.
+  notifications: {
+    ...deleting(
+      notifications,
+      (cutoff) => and(ne(notifications.status, 'pending'), lt(notifications.createdAt, cutoff))!,
+    ),
+    chunk: (_store, cutoff, chunk) =>
+      sql`${notifications.id} in (select "id" from (select ${notifications.id} as "id", ${notifications.createdAt} as "at" from ${notifications} where +${notifications.status} <> 'pending' order by ${notifications.id} limit ${chunk}) where "at" < ${cutoff})`,
   },
   // Rows are written in time order, so the old ones are the lowest ids: each chunk looks only at
   // the `chunk` oldest rows (audit_log has no index on `at`; a condition on it alone would read

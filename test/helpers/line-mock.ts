@@ -73,11 +73,18 @@ export interface LineMock {
   pushes(): RecordedRequest[];
   setResponder(fn: Responder | null): void;
   setProfile(userId: string, profile: MockProfile): void;
+  /**
+   * The message quota LINE reports (GET /v2/bot/message/quota and …/consumption): `limit` null
+   * means no target limit (`type: none`, the default). `totalUsage` starts where it is set and
+   * grows with every accepted push and multicast (messages × recipients), as LINE counts.
+   */
+  setQuota(quota: { limit: number | null; totalUsage?: number }): void;
   /** Polls `pred` until it returns true; rejects with a descriptive error on timeout. */
   waitFor(pred: (m: LineMock) => boolean, timeoutMs?: number): Promise<void>;
   /**
    * Back to a fresh state: clears requests, violations, the responder, accepted retry keys,
-   * profiles set with `setProfile`, the rich menu store and the message id counter.
+   * profiles set with `setProfile`, the rich menu store, the message id counter and the quota
+   * (no limit, nothing used).
    */
   reset(): void;
   close(): Promise<void>;
@@ -1044,6 +1051,8 @@ export async function startLineMock(opts: LineMockOptions = {}): Promise<LineMoc
   const aliases = new Map<string, string>();
   const userMenus = new Map<string, string>();
   let defaultRichMenu: string | undefined;
+  let quotaLimit: number | null = null;
+  let totalUsage = 0;
 
   const sentMessages = (body: unknown) => {
     const n = isObj(body) && Array.isArray(body.messages) ? body.messages.length : 0;
@@ -1075,7 +1084,21 @@ export async function startLineMock(opts: LineMockOptions = {}): Promise<LineMoc
       }
       return { status: 200, body: { sentMessages: sentMessages(body) } };
     },
-    pushMessage: (_p, body) => ({ status: 200, body: { sentMessages: sentMessages(body) } }),
+    pushMessage: (_p, body) => {
+      totalUsage += isObj(body) && Array.isArray(body.messages) ? body.messages.length : 0;
+      return { status: 200, body: { sentMessages: sentMessages(body) } };
+    },
+    multicast: (_p, body) => {
+      const b = isObj(body) ? body : {};
+      const messages = Array.isArray(b.messages) ? b.messages.length : 0;
+      totalUsage += messages * (Array.isArray(b.to) ? b.to.length : 0);
+      return { status: 200, body: {} };
+    },
+    getMessageQuota: () => ({
+      status: 200,
+      body: quotaLimit === null ? { type: 'none' } : { type: 'limited', value: quotaLimit },
+    }),
+    getMessageQuotaConsumption: () => ({ status: 200, body: { totalUsage } }),
     getProfile: (p) => {
       const userId = p.userId ?? '';
       const prof = profiles.get(userId) ?? {};
@@ -1103,8 +1126,6 @@ export async function startLineMock(opts: LineMockOptions = {}): Promise<LineMoc
         markAsReadMode: 'auto',
       },
     }),
-    getMessageQuota: () => ({ status: 200, body: { type: 'none' } }),
-    getMessageQuotaConsumption: () => ({ status: 200, body: { totalUsage: 0 } }),
     createRichMenu: (_p, body) => {
       const b = isObj(body) ? body : {};
       const richMenuId = `richmenu-${randomBytes(16).toString('hex')}`;
@@ -1249,6 +1270,10 @@ export async function startLineMock(opts: LineMockOptions = {}): Promise<LineMoc
     setProfile: (userId, profile) => {
       profiles.set(userId, { ...profiles.get(userId), ...profile });
     },
+    setQuota: (quota) => {
+      quotaLimit = quota.limit;
+      if (quota.totalUsage !== undefined) totalUsage = quota.totalUsage;
+    },
     waitFor: async (pred, timeoutMs = 2000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -1279,6 +1304,8 @@ export async function startLineMock(opts: LineMockOptions = {}): Promise<LineMoc
       userMenus.clear();
       defaultRichMenu = undefined;
       messageCounter = 0;
+      quotaLimit = null;
+      totalUsage = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

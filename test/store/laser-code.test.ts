@@ -20,6 +20,7 @@ import {
   verifyLaserCode,
   verifySecret,
 } from '../../src/store/laser-code.ts';
+import { capPbkdf2Calls, sum } from '../helpers/pbkdf2-cap.ts';
 
 const salt = (text: string) => new TextEncoder().encode(text);
 
@@ -30,26 +31,6 @@ const OLD_100K_ROW = hashLaserCode(OLD_100K_CODE, salt('old-row-salt'), 100_000)
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** Records the iteration count of every PBKDF2 call; refuses calls above Cloudflare's cap. */
-function recordPbkdf2Calls(): number[] {
-  const calls: number[] = [];
-  const real = crypto.subtle.deriveBits.bind(crypto.subtle);
-  vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation(async (algorithm, key, length) => {
-    const iterations = (algorithm as Pbkdf2Params).iterations;
-    calls.push(iterations);
-    if (iterations > PBKDF2_MAX_ITERATIONS_PER_CALL) {
-      throw new DOMException(
-        `Pbkdf2 failed: iteration counts above ${PBKDF2_MAX_ITERATIONS_PER_CALL} are not supported (requested ${iterations}).`,
-        'NotSupportedError',
-      );
-    }
-    return real(algorithm, key, length);
-  });
-  return calls;
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('hashing', () => {
   it('node:crypto and Web Crypto produce the same string, old scheme and chain', async () => {
@@ -108,7 +89,7 @@ describe('hashing', () => {
 
   it('hashSecret: the current cost, a random 16-byte salt, no call above 100,000', async () => {
     expect(SECRET_HASH_COST).toBeGreaterThanOrEqual(600_000);
-    const calls = recordPbkdf2Calls();
+    const calls = capPbkdf2Calls();
     const a = await hashSecret('K7XM-2QPR-9T');
     const b = await hashSecret('K7XM-2QPR-9T');
     expect(a).not.toBe(b);
@@ -216,7 +197,7 @@ describe('verifySecret', () => {
   it('an old string above 100,000 iterations verifies on Node; where refused, it is "no"', async () => {
     const big = hashLaserCode('JT1234567890', salt('s'), 150_000);
     expect((await verifySecret('JT1234567890', big)).ok).toBe(true);
-    recordPbkdf2Calls(); // now refuses calls above 100,000 like Cloudflare's runtime
+    capPbkdf2Calls(); // now refuses calls above 100,000 like Cloudflare's runtime
     expect(await verifySecret('JT1234567890', big)).toEqual({ ok: false });
   });
 
@@ -245,7 +226,7 @@ describe('constant work', () => {
   it('every verification spends the current cost in PBKDF2 iterations, no call above 100,000', async () => {
     for (const [name, stored] of await kinds()) {
       for (const code of ['JT1234567891', 'JT1234567890', OLD_100K_CODE]) {
-        const calls = recordPbkdf2Calls();
+        const calls = capPbkdf2Calls();
         const r = await verifySecret(code, stored);
         vi.restoreAllMocks();
         // A rehash (on success below the current cost) comes on top: count the verification only.

@@ -17,6 +17,7 @@ import {
   SECRET_HASH_ROUNDS,
   verifySecret,
 } from '../../src/store/laser-code.ts';
+import { capPbkdf2Calls, sum } from '../helpers/pbkdf2-cap.ts';
 
 /** Hashed on Node (node:crypto) with the old single-call scheme, 100,000 iterations. */
 const OLD_100K_ROW =
@@ -31,28 +32,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Cloudflare's production cap on one PBKDF2 call; records every call's iteration count. */
-function productionCap(): number[] {
-  const calls: number[] = [];
-  const real = crypto.subtle.deriveBits.bind(crypto.subtle);
-  vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation(async (algorithm, key, length) => {
-    const iterations = (algorithm as Pbkdf2Params).iterations;
-    calls.push(iterations);
-    if (iterations > PBKDF2_MAX_ITERATIONS_PER_CALL) {
-      throw new DOMException(
-        `Pbkdf2 failed: iteration counts above ${PBKDF2_MAX_ITERATIONS_PER_CALL} are not supported (requested ${iterations}).`,
-        'NotSupportedError',
-      );
-    }
-    return real(algorithm, key, length);
-  });
-  return calls;
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
 it('hashSecret and verifySecret work at the current cost under the 100,000-per-call cap', async () => {
-  const calls = productionCap();
+  const calls = capPbkdf2Calls();
   const stored = await hashSecret('ME0-1234567-89');
   expect(parseLaserHash(stored)).toMatchObject({
     scheme: 'pbkdf2-sha256-chain',
@@ -72,7 +53,7 @@ it('hashSecret and verifySecret work at the current cost under the 100,000-per-c
 });
 
 it('rows hashed on Node verify in workerd: an old 100k row (with a rehash) and a chain', async () => {
-  const calls = productionCap();
+  const calls = capPbkdf2Calls();
   const old = await verifySecret(OLD_100K_CODE, OLD_100K_ROW);
   expect(old.ok).toBe(true);
   expect(parseLaserHash(old.rehash!)).toMatchObject({
@@ -86,7 +67,7 @@ it('rows hashed on Node verify in workerd: an old 100k row (with a rehash) and a
 });
 
 it('does the same work for an unknown ID, no laser code, an old row and a cheap row', async () => {
-  const calls = productionCap();
+  const calls = capPbkdf2Calls();
   const cheap = 'pbkdf2-sha256$1$c2FsdA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
   for (const stored of [undefined, 'none', OLD_100K_ROW, cheap, NODE_CHAIN_ROW]) {
     calls.length = 0;

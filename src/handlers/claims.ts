@@ -18,7 +18,6 @@ import { nextChoices, renderTopic } from '../knowledge/render.ts';
 import { topicById } from '../knowledge/select.ts';
 import { LIMITS, type Message } from '../line/limits.ts';
 import type { BenefitEntity, Entities } from '../nlu/entities.ts';
-import { maskNationalId } from '../nlu/index.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
 import { anyRuleHistory, anyRuleOn, HOTLINE, ruleOn } from '../rules/index.ts';
 import { getLinkedPerson, type InsuredPersonRow } from '../store/account-links.ts';
@@ -37,6 +36,7 @@ import {
   withQuickReplies,
 } from './context.ts';
 import { offersSeeMine, topicFor } from './knowledge.ts';
+import { personLine } from './my-data.ts';
 
 /** Bubbles in a carousel (LINE's limit); with more claims the last one says how many more. */
 const MAX_BUBBLES = LIMITS.carouselBubbles;
@@ -160,16 +160,6 @@ export function benefitName(ctx: Pick<Ctx, 't'>, benefit: ClaimBenefit): string 
 function statusLabel(ctx: Ctx, benefit: ClaimBenefit, status: string): string {
   return String(
     ctx.t(benefit === 'unemployment' ? `claim.statuses.${status}` : `claims.status.${status}`),
-  );
-}
-
-function personLine(ctx: Ctx, p: InsuredPersonRow): string {
-  const name =
-    ctx.lang === 'th'
-      ? `${p.firstNameTh} ${p.lastNameTh}`
-      : `${p.firstNameEn ?? p.firstNameTh} ${p.lastNameEn ?? p.lastNameTh}`;
-  return String(
-    ctx.t('common.person', { name, nationalId: maskNationalId(p.nationalId), section: p.section }),
   );
 }
 

@@ -61,7 +61,8 @@ function buttonsFor(ctx: Ctx, intents: IntentName[]) {
   }));
 }
 
-function personLine(ctx: Ctx, p: InsuredPersonRow): string {
+/** `name · masked ID · section`, the first line of every personal card. */
+export function personLine(ctx: Ctx, p: InsuredPersonRow): string {
   const name =
     ctx.lang === 'th'
       ? `${p.firstNameTh} ${p.lastNameTh}`

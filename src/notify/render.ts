@@ -5,6 +5,7 @@
  */
 import type { messagingApi } from '@line/bot-sdk';
 import { formatBaht, formatDate, formatPeriod } from '../format.ts';
+import { clip } from '../handlers/context.ts';
 import type { Lang, Translate } from '../i18n.ts';
 import { LIMITS } from '../line/limits.ts';
 import type { NotificationCategory } from '../store/schema.ts';
@@ -70,17 +71,6 @@ export function messageParts(
     default:
       return undefined;
   }
-}
-
-/** At most `max` UTF-16 units, never splitting a character. */
-function clip(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let out = '';
-  for (const ch of value) {
-    if (out.length + ch.length > max) break;
-    out += ch;
-  }
-  return out;
 }
 
 /** The push: one text message with the footer and the settings quick reply. */

@@ -9,9 +9,11 @@
  * database file's memory map (src/store/node.ts maps up to 256 MB): those are the OS page cache
  * of the database, shared and reclaimable, the same for any work that reads the same pages.
  */
+
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../src/config.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../src/deps.ts';
+import { localEvents } from '../src/dispatcher.ts';
 import { createI18n } from '../src/i18n.ts';
 import type { LineClient } from '../src/line/client.ts';
 import { createSignatureVerifier } from '../src/line/signature.ts';
@@ -92,6 +94,7 @@ async function runBench(): Promise<ChildResult> {
   };
   const config = parseConfig({ NODE_ENV: 'development', DATABASE_PATH: path });
   const deps: Deps = {
+    events: localEvents(() => deps),
     config,
     store,
     line: nullLine,

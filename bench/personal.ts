@@ -3,11 +3,13 @@
  * for linked users drawn at random, against a floor measured in the same run on the same
  * database: one indexed primary-key read of the person.
  */
+
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/config.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../src/deps.ts';
+import { localEvents } from '../src/dispatcher.ts';
 import type { Ctx } from '../src/handlers/context.ts';
 import { intentHandlers } from '../src/handlers/index.ts';
 import { createI18n } from '../src/i18n.ts';
@@ -45,6 +47,7 @@ export async function benchPersonal(people: number, queries = 2000) {
 
     const config = parseConfig({ NODE_ENV: 'development', DATABASE_PATH: path });
     const deps: Deps = {
+      events: localEvents(() => deps),
       config,
       store,
       line: nullLine,

@@ -4,11 +4,13 @@
  * unthrottled. Reports LINE calls, recipients/s, the snapshot time and the peak RSS of this
  * process (the bot: store, job runner, LINE client).
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/config.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../src/deps.ts';
+import { localEvents } from '../src/dispatcher.ts';
 import { createI18n } from '../src/i18n.ts';
 import { createLineClient } from '../src/line/client.ts';
 import { createSignatureVerifier } from '../src/line/signature.ts';
@@ -61,6 +63,7 @@ export async function benchPush(followers: number) {
       LOG_LEVEL: 'silent',
     });
     const deps: Deps = {
+      events: localEvents(() => deps),
       config,
       store,
       line: createLineClient({

@@ -14,6 +14,32 @@ export interface Clock {
   now(): number;
 }
 
+/**
+ * The webhook events seam. Node's main thread records and processes events itself
+ * (`localEvents`, src/dispatcher.ts) or on its processing threads (src/entry/process-pool.ts);
+ * a processing thread itself runs `localEvents`; the Worker records in D1 and hands the events
+ * to the events queue, whose consumer processes them (src/entry/worker.ts). Routes, the
+ * dispatcher and handlers only call these two.
+ */
+export interface Events {
+  /**
+   * Records webhook events (each id once: a repeated or redelivered one is left as it is) and
+   * resolves with the ids of the new ones the caller hands to `process`: on Node every new
+   * event to process, recorded already claimed ('processing', attempt 1); on the Worker with its
+   * queue none — they are recorded 'pending' and sent to the queue before this resolves (a
+   * failed send is logged, and the sweep sends them later). Rejects when nothing was recorded.
+   */
+  record(rows: readonly WebhookEventRow[]): Promise<string[]>;
+  /**
+   * Has a recorded event processed. Node: here or on a processing thread, resolving once it is
+   * finished. The Worker with its queue: sends it to the queue, resolving once it is there.
+   * `recover`: also take over an event left 'processing' (Node only: at start-up and in the
+   * idle sweep; the Worker's sweep recovers those itself). `claimed`: the row as `record`
+   * claimed it.
+   */
+  process(webhookEventId: string, recover: boolean, claimed?: WebhookEventRow): Promise<void>;
+}
+
 export interface Deps {
   readonly config: Config;
   readonly store: Store;
@@ -26,15 +52,8 @@ export interface Deps {
   /** Runs work after the response: an in-process queue on Node, waitUntil on Workers. */
   readonly defer: (work: () => Promise<unknown>) => void;
   readonly tuning: Tuning;
-  /**
-   * Where webhook events are recorded and processed when not in this thread: the Node
-   * runtime's processing threads (src/entry/process-pool.ts). Absent: `recordWebhookEvents`
-   * and `processWebhookEvent` run here.
-   */
-  readonly events?: {
-    record(rows: readonly WebhookEventRow[]): Promise<string[]>;
-    process(webhookEventId: string, recover: boolean, claimed?: WebhookEventRow): Promise<void>;
-  };
+  /** Where webhook events are recorded and processed: one seam, built by each entry file. */
+  readonly events: Events;
 }
 
 /** Delivery timings; tests shrink them, production keeps the defaults. */

@@ -2,9 +2,10 @@
  * One event's path: claim it → build the context → route to a handler → deliver the messages
  * (reply while the token is fresh, else push with a stable retry key) → record the outcome.
  * Each event is isolated: whatever it throws is logged with its webhookEventId and the LINE
- * request id, it is marked failed, and its neighbours carry on.
+ * request id, it is marked failed, and its neighbours carry on — unless the caller retries it
+ * later (`retryLater`, the Worker's queue consumer) and the failure is worth another try.
  */
-import type { Deps } from './deps.ts';
+import type { Deps, Events } from './deps.ts';
 import { onAccountLink } from './handlers/account.ts';
 import type { Ctx, IntentMatch } from './handlers/context.ts';
 import { joinedGroup, unsupportedMessage, welcome } from './handlers/general.ts';
@@ -24,13 +25,15 @@ import type { Message } from './line/limits.ts';
 import { stableRetryKey } from './line/retry-key.ts';
 import { maskNationalIds } from './log.ts';
 import { TAB_ACTION } from './richmenu/definition.ts';
-import { retryWhileBusy } from './store/db.ts';
+import { isBusyError, retryWhileBusy } from './store/db.ts';
+import { isTransientDbError, releaseWebhookEvent } from './store/dead-letters.ts';
 import { getLineUser, markLineUserInactive, upsertLineUser } from './store/line-users.ts';
 import {
   claimWebhookEvent,
   type EventOutcome,
   finishWebhookEvent,
   markReplyAttempted,
+  recordWebhookEvents,
   type WebhookEventRow,
 } from './store/webhook-events.ts';
 import { understand } from './understand.ts';
@@ -45,17 +48,35 @@ export const HANDLED_EVENT_TYPES = new Set([
   'join',
 ]);
 
-/** Processes a recorded event where the runtime processes them (`Deps.events`). */
-export function runWebhookEvent(
-  deps: Deps,
-  id: string,
-  recover = false,
-  claimed?: WebhookEventRow,
-): Promise<void> {
-  return deps.events
-    ? deps.events.process(id, recover, claimed)
-    : processWebhookEvent(deps, id, recover, claimed);
+/**
+ * The events seam of a runtime that records and processes events in this thread: Node without
+ * processing threads, a processing thread, the Worker without its queue. `deps` is read at each
+ * call (the seam is part of the Deps it is built into).
+ */
+export function localEvents(deps: () => Deps): Events {
+  return {
+    record: (rows) => recordWebhookEvents(deps().store, rows),
+    async process(id, recover, claimed) {
+      await processWebhookEvent(deps(), id, recover, claimed);
+    },
+  };
 }
+
+export interface ProcessOptions {
+  /**
+   * The caller runs the event again later (the Worker's queue consumer, with backoff): a
+   * retryable failure — LINE's 429, 5xx or no answer once the attempts `tuning` allows are used
+   * (a reply refused while its token lives is not turned into a push), or a database still busy
+   * — puts the event back to 'pending' and resolves 'retry', instead of recording it failed or
+   * undeliverable. What LINE may have shown is remembered (the reply mark), so no try repeats it.
+   */
+  readonly retryLater?: boolean;
+  /** Claims the event instead of the usual claim (a pending event, or a stale one: `recover`). */
+  readonly claim?: () => Promise<WebhookEventRow | undefined>;
+}
+
+/** 'unclaimed': another process has it, or it is finished; 'retry': see `retryLater`. */
+export type ProcessResult = 'finished' | 'unclaimed' | 'retry';
 
 /**
  * `claimed`: the row as the webhook recorded it, already 'processing' for this process.
@@ -66,21 +87,52 @@ export async function processWebhookEvent(
   id: string,
   recover = false,
   claimed?: WebhookEventRow,
-): Promise<void> {
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
   // A database busy with another connection's write (an import, a long job) is waited out on
   // timers: the event is answered late rather than failed or lost.
   const busy = { deadlineMs: deps.tuning.processBusyMs, sleep: deps.sleep };
-  const row =
-    claimed ?? (await retryWhileBusy(() => claimWebhookEvent(deps.store, id, recover), busy));
-  if (!row) return;
-  const recovering = recover && row.attempts > 1;
+  const claim = options.claim ?? (() => claimWebhookEvent(deps.store, id, recover));
+  let row: WebhookEventRow | undefined;
+  try {
+    row = claimed ?? (await retryWhileBusy(claim, busy));
+  } catch (err) {
+    if (!options.retryLater || !isRetryable(err)) throw err;
+    deps.log.warn('webhook event not claimed; to retry', {
+      webhookEventId: id,
+      error: maskNationalIds(describe(err)),
+    });
+    return 'retry';
+  }
+  if (!row) return 'unclaimed';
+  // A later try (after a crash, a retry or a replay): a reply marked as attempted may have
+  // been shown.
+  const recovering = row.attempts > 1;
   let outcome: EventOutcome;
   try {
     const event = JSON.parse(row.payload) as LineEvent;
     // Routing only reads, upserts the user and writes audit rows: safe to run again when busy.
     const messages = await retryWhileBusy(() => route(deps, event, row), busy);
-    outcome = await deliver(deps, row, messages, recovering);
+    outcome = await deliver(deps, row, messages, recovering, options.retryLater === true);
   } catch (err) {
+    if (options.retryLater && isRetryable(err)) {
+      const cause = err instanceof RetryLater ? err.cause : err;
+      const error = maskNationalIds(describe(cause));
+      deps.log.warn('webhook event to retry', {
+        webhookEventId: row.webhookEventId,
+        type: row.type,
+        attempts: row.attempts,
+        error,
+        lineRequestId: cause instanceof LineApiError ? (cause.requestId ?? undefined) : undefined,
+      });
+      // Unknown whether a reply went out unless delivery said so: the mark is then kept.
+      const keepReplyMark = err instanceof RetryLater ? err.replyAmbiguous : true;
+      await retryWhileBusy(
+        () => releaseWebhookEvent(deps.store, row.webhookEventId, { error, keepReplyMark }),
+        busy,
+      );
+      return 'retry';
+    }
     outcome = {
       status: 'failed',
       error: maskNationalIds(describe(err)),
@@ -100,6 +152,26 @@ export async function processWebhookEvent(
     lineRequestId: outcome.lineRequestId ?? undefined,
   });
   await retryWhileBusy(() => finishWebhookEvent(deps.store, row.webhookEventId, outcome), busy);
+  return 'finished';
+}
+
+/** Delivery stopped on a retryable LINE error, to be tried again later (`retryLater`). */
+class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+  constructor(
+    override readonly cause: LineApiError,
+    /** A reply may have reached LINE (5xx or no answer), now or on an earlier try. */
+    readonly replyAmbiguous: boolean,
+  ) {
+    super(cause.message);
+  }
+}
+
+/** Worth another try later: LINE's 429/5xx/no answer, a busy or briefly unavailable database. */
+function isRetryable(err: unknown): boolean {
+  if (err instanceof RetryLater) return true;
+  if (err instanceof LineApiError) return err.retryable;
+  return isBusyError(err) || isTransientDbError(err);
 }
 
 async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promise<Message[]> {
@@ -201,6 +273,7 @@ async function deliver(
   row: WebhookEventRow,
   messages: Message[],
   recovering: boolean,
+  retryLater: boolean,
 ): Promise<EventOutcome> {
   const { tuning, clock } = deps;
   if (messages.length === 0) return { status: 'done', delivery: 'none', at: clock.now() };
@@ -209,6 +282,7 @@ async function deliver(
   let ambiguous = recovering && row.replyAttemptedAt !== null;
 
   if (row.replyToken && tokenFresh()) {
+    let refused: LineApiError | undefined;
     for (let attempt = 0; attempt < tuning.replyAttempts && tokenFresh(); attempt++) {
       if (attempt > 0) await deps.sleep(backoff(tuning.retryBaseMs, attempt - 1));
       await markReplyAttempted(deps.store, row.webhookEventId, clock.now());
@@ -229,8 +303,11 @@ async function deliver(
         if (err.status === 400) break; // token invalid or expired: fall back to push
         if (!err.retryable) throw err;
         ambiguous ||= err.ambiguous;
+        refused = err;
       }
     }
+    // Tried again later while the token lives: a reply is free, a push counts against the quota.
+    if (retryLater && refused && tokenFresh()) throw new RetryLater(refused, ambiguous);
   } else if (ambiguous) {
     return {
       status: 'undeliverable',
@@ -265,6 +342,7 @@ async function deliver(
       last = err;
     }
   }
+  if (retryLater && last) throw new RetryLater(last, ambiguous);
   return {
     status: 'undeliverable',
     delivery: 'none',

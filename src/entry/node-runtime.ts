@@ -11,7 +11,7 @@ import { type HttpBindings, serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
 import { type Config, type Env, parseConfig } from '../config.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
-import { processWebhookEvent, runWebhookEvent } from '../dispatcher.ts';
+import { localEvents } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
 import { createLineClient, type LineClient } from '../line/client.ts';
 import { createNodeSignatureVerifier } from '../line/signature-node.ts';
@@ -20,7 +20,7 @@ import { warmUp } from '../nlu/index.ts';
 import { ensureOffices } from '../offices/reference.ts';
 import { migrateNodeStore, type NodeStore, openNodeStore } from '../store/node.ts';
 import { seedDemoData } from '../store/seed.ts';
-import { listUnfinishedWebhookEvents, recordWebhookEvents } from '../store/webhook-events.ts';
+import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
 import { createWorkQueue, type WorkQueue } from '../work-queue.ts';
 import { createProcessPool, type ProcessPool } from './process-pool.ts';
 
@@ -92,6 +92,8 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
       channelAccessToken: config.channelAccessToken,
       apiBaseUrl: config.lineApiBaseUrl,
     });
+  // Events recorded and processed in this thread (`deps` is assigned below, before any call).
+  const here = localEvents(() => deps);
   const pool: ProcessPool | undefined =
     threads > 0
       ? await createProcessPool({
@@ -100,10 +102,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
           tuning,
           log,
           line,
-          fallback: {
-            record: (rows) => recordWebhookEvents(store, rows),
-            process: (id, recover, claimed) => processWebhookEvent(deps, id, recover, claimed),
-          },
+          fallback: here,
         })
       : undefined;
   // In flight at once: per thread as many as one thread overlaps while it waits on LINE.
@@ -121,7 +120,9 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     signature: createNodeSignatureVerifier(config.channelSecret),
     defer: (work) => queue.push(work),
     tuning,
-    ...(pool ? { events: pool } : {}),
+    // On the processing threads when there are some (the pool falls back to `here` while
+    // none is running), else here.
+    events: pool ?? here,
   };
   const app = createApp(() => deps, {
     socketAddress: (c) =>
@@ -156,7 +157,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     for (;;) {
       const ids = await listUnfinishedWebhookEvents(store, 500, receivedBefore);
       if (ids.length === 0) break;
-      for (const id of ids) queue.push(() => runWebhookEvent(deps, id, true));
+      for (const id of ids) queue.push(() => deps.events.process(id, true));
       total += ids.length;
       await queue.idle();
       if (onePass) break;

@@ -11,13 +11,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Env } from '../config.ts';
-import type { Tuning } from '../deps.ts';
+import type { Events, Tuning } from '../deps.ts';
 import type { LineClient } from '../line/client.ts';
 import type { Logger } from '../log.ts';
 import type { WebhookEventRow } from '../store/webhook-events.ts';
 import { answerLineCall, isLineCall, type LineAnswer, type LineCall } from './line-relay.ts';
 
-export interface ProcessPool {
+/** The Node runtime's events seam (`Deps.events`) when it has processing threads. */
+export interface ProcessPool extends Events {
   readonly threads: number;
   /** The running threads (tests stop one to see it replaced). */
   readonly workers: readonly Worker[];
@@ -39,10 +40,7 @@ export interface ProcessPoolOptions {
   /** Makes the threads' LINE calls. */
   line: LineClient;
   /** The main thread's own way, used while no thread is running (one is restarting). */
-  fallback: {
-    record(rows: readonly WebhookEventRow[]): Promise<string[]>;
-    process(id: string, recover: boolean, claimed?: WebhookEventRow): Promise<void>;
-  };
+  fallback: Events;
 }
 
 /** Main thread → processing thread. */

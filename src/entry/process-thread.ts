@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Env, parseConfig } from '../config.ts';
 import { type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
-import { processWebhookEvent } from '../dispatcher.ts';
+import { localEvents, processWebhookEvent } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
 import { createNodeSignatureVerifier } from '../line/signature-node.ts';
 import { createForwardingLogger } from '../log.ts';
@@ -35,6 +35,7 @@ const log = createForwardingLogger(config.logLevel, (level, msg, fields) => {
 const store = openNodeStore(config.databasePath, { busyTimeoutMs: tuning.dbBusyTimeoutMs });
 const relay = createLineRelay(send);
 const deps: Deps = {
+  events: localEvents(() => deps),
   config,
   store,
   log,

@@ -1,12 +1,35 @@
 /**
- * Cloudflare Workers entry: D1 store, work deferred with `waitUntil`, and a Cron Trigger that
- * finishes events a failed isolate left unprocessed. wrangler.toml points here.
+ * Cloudflare Workers entry (wrangler.toml points here): the D1 store, work deferred with
+ * `waitUntil`, and webhook events carried by Cloudflare Queues (SPEC C16). The webhook records
+ * each event in D1 and sends its id to the events queue before it answers 200; the `queue`
+ * handler processes the ids with the same exactly-once machinery as Node (claim → handle →
+ * reply/push → outcome), acks on success and retries retryable failures (LINE 429/5xx or no
+ * answer, a busy D1) with exponential backoff. After `max_retries` Cloudflare moves a message to
+ * the dead-letter queue, whose consumer (this handler too) marks the event a dead letter for an
+ * operator to list and replay (GET /admin/dead-letters, POST /admin/dead-letters/{id}/replay).
+ * News push jobs fan out through the push queue: the cron sends one message per recipient
+ * batch that is ready (at most 500 recipients, one multicast), spread over the minute at
+ * PUSH_RATE_PER_SECOND (LINE allows 200 multicast calls a second); each message sends one batch
+ * with the push-job runner's exactly-once machinery (leases, retry keys, backoff in D1).
+ * The Cron Trigger itself only sweeps and schedules.
+ *
+ * Without the queue bindings, or with EVENT_PROCESSING = "inline" and PUSH_PROCESSING = "cron"
+ * (vars), events are processed in `waitUntil` after the answer, the cron finishes those a failed
+ * isolate left, and the cron sends push jobs itself (a deployment without Queues; the workerd
+ * test lane).
  */
 import type { Context } from 'hono';
 import { createApp } from '../app.ts';
 import { type Config, ConfigError, type Env, parseConfig } from '../config.ts';
-import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../deps.ts';
-import { processWebhookEvent } from '../dispatcher.ts';
+import {
+  DEFAULT_TUNING,
+  type Deps,
+  type Events,
+  realSleep,
+  systemClock,
+  type Tuning,
+} from '../deps.ts';
+import { localEvents, processWebhookEvent } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
 import { createLineClient } from '../line/client.ts';
 import { createSignatureVerifier, type SignatureVerifier } from '../line/signature.ts';
@@ -14,19 +37,54 @@ import { createLogger } from '../log.ts';
 import { runPushJobs } from '../news/push-jobs.ts';
 import { warmUp } from '../nlu/index.ts';
 import { runNotifications } from '../notify/run.ts';
+import { ensureOfficesOnce } from '../offices/reference.ts';
 import { runRetention } from '../retention.ts';
 import { openD1Store } from '../store/d1.ts';
-import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
+import {
+  claimSweptWebhookEvent,
+  deadLetterWebhookEvent,
+  listStaleWebhookEvents,
+} from '../store/dead-letters.ts';
+import { listActiveJobs, nextPendingAt, readyBatchNumbers } from '../store/push-jobs.ts';
+import { listUnfinishedWebhookEvents, recordWebhookEvents } from '../store/webhook-events.ts';
 
 export interface WorkerBindings {
   DB: D1Database;
+  /** The events queue's producer (wrangler.toml `[[queues.producers]]`). */
+  EVENTS_QUEUE?: Queue<EventMessage>;
+  /** The push queue's producer. */
+  PUSH_QUEUE?: Queue<PushMessage>;
   [key: string]: unknown;
+}
+
+/**
+ * A message of the events queue: a recorded event's id. `stale`: sent by the sweep, with the
+ * event's `attempts` as the sweep saw them; its first delivery claims the event only if they
+ * are unchanged (claimSweptWebhookEvent), later deliveries (its own retries) as any message.
+ */
+export interface EventMessage {
+  id: string;
+  stale?: number;
 }
 
 const i18n = createI18n();
 // The NLU model is built at isolate start-up, so no request pays for it.
 warmUp();
-const perEnv = new WeakMap<object, { config: Config; signature: SignatureVerifier }>();
+/** A message of the push queue: send one ready batch of this news push job. */
+export interface PushMessage {
+  job: number;
+}
+
+/** The queues the Worker uses; none (undefined) means that work is done without a queue. */
+interface Queues {
+  events: Queue<EventMessage> | undefined;
+  pushes: Queue<PushMessage> | undefined;
+}
+
+const perEnv = new WeakMap<
+  object,
+  { config: Config; signature: SignatureVerifier; queues: Queues }
+>();
 
 function envState(env: WorkerBindings) {
   let state = perEnv.get(env);
@@ -34,16 +92,73 @@ function envState(env: WorkerBindings) {
     const vars: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
     const config = parseConfig(vars as Env);
-    state = { config, signature: createSignatureVerifier(config.channelSecret) };
+    state = {
+      config,
+      signature: createSignatureVerifier(config.channelSecret),
+      queues: queuesOf(env),
+    };
     perEnv.set(env, state);
   }
   return state;
 }
 
-export function workerDeps(env: WorkerBindings, waitUntil: (p: Promise<unknown>) => void): Deps {
-  const { config, signature } = envState(env);
-  const log = createLogger(config.logLevel);
+/**
+ * Where the Worker sends work: EVENT_PROCESSING = "queue" (the default with the EVENTS_QUEUE
+ * binding) or "inline" (in `waitUntil`; the default without it); PUSH_PROCESSING = "queue" (the
+ * default with the PUSH_QUEUE binding) or "cron" (the cron sends; the default without it).
+ * "queue" without its binding is a configuration error: the Worker fails closed rather than
+ * work from the wrong place.
+ */
+function queuesOf(env: WorkerBindings): Queues {
   return {
+    events: queueFor<EventMessage>(env, 'EVENT_PROCESSING', 'inline', 'EVENTS_QUEUE'),
+    pushes: queueFor<PushMessage>(env, 'PUSH_PROCESSING', 'cron', 'PUSH_QUEUE'),
+  };
+}
+
+function queueFor<T>(
+  env: WorkerBindings,
+  variable: string,
+  without: string,
+  binding: string,
+): Queue<T> | undefined {
+  const value = env[binding];
+  const bound = value && typeof value === 'object' ? (value as Queue<T>) : undefined;
+  const raw = env[variable];
+  const mode = typeof raw === 'string' ? raw.trim() : '';
+  if (mode === '') return bound;
+  if (mode === without) return undefined;
+  if (mode !== 'queue') {
+    throw new ConfigError(variable, `must be "queue" or "${without}", got "${mode}"`);
+  }
+  if (!bound) {
+    throw new ConfigError(
+      variable,
+      `is "queue" but the Worker has no ${binding} binding (wrangler.toml [[queues.producers]])`,
+    );
+  }
+  return bound;
+}
+
+/**
+ * The queue consumer's timings: a retry goes back to the queue (with its backoff) instead of
+ * waiting in the isolate, so LINE and a busy D1 get short in-place retries only.
+ */
+const QUEUE_TUNING: Tuning = {
+  ...DEFAULT_TUNING,
+  replyAttempts: 2,
+  pushAttempts: 2,
+  processBusyMs: 5_000,
+};
+
+export function workerDeps(
+  env: WorkerBindings,
+  waitUntil: (p: Promise<unknown>) => void,
+  tuning: Tuning = DEFAULT_TUNING,
+): Deps {
+  const { config, signature, queues } = envState(env);
+  const log = createLogger(config.logLevel);
+  const deps: Deps = {
     config,
     store: openD1Store(env.DB),
     line: createLineClient({
@@ -57,8 +172,77 @@ export function workerDeps(env: WorkerBindings, waitUntil: (p: Promise<unknown>)
     signature,
     defer: (work) =>
       waitUntil(work().catch((err: unknown) => log.error('deferred work failed', { error: err }))),
-    tuning: DEFAULT_TUNING,
+    tuning,
+    events: queues.events ? queuedEvents(queues.events, () => deps) : localEvents(() => deps),
   };
+  return deps;
+}
+
+/**
+ * The events seam with the queue: `record` writes the events 'pending' (the consumer claims
+ * them) and sends the new ones to the queue before resolving, so the webhook answers 200 only
+ * once they are there; a failed send is logged and left to the sweep (the events are recorded).
+ * Nothing is left for the webhook to process itself. `process` sends one event to the queue
+ * (an operator's replay); an event left 'processing' is recovered by the sweep, not here.
+ */
+function queuedEvents(queue: Queue<EventMessage>, deps: () => Deps): Events {
+  return {
+    async record(rows) {
+      const toProcess = new Set<string>();
+      const pending = rows.map((row) => {
+        if (row.status !== 'processing') return row;
+        toProcess.add(row.webhookEventId);
+        return { ...row, status: 'pending' as const, attempts: 0 };
+      });
+      const fresh = await recordWebhookEvents(deps().store, pending);
+      const ids = fresh.filter((id) => toProcess.has(id));
+      try {
+        await sendEvents(
+          queue,
+          ids.map((id) => ({ id })),
+        );
+      } catch (err) {
+        deps().log.error('webhook events recorded but not queued; the sweep queues them', {
+          error: String(err),
+          webhookEventIds: ids,
+        });
+      }
+      return [];
+    },
+    async process(id) {
+      await sendEvents(queue, [{ id }]);
+    },
+  };
+}
+
+/** Messages per sendBatch call (Cloudflare's limit: 100 and 256 KB; an id is ~40 bytes). */
+const SEND_BATCH_MAX = 100;
+
+async function sendEvents(
+  queue: Queue<EventMessage>,
+  bodies: readonly EventMessage[],
+  delaySeconds = 0,
+): Promise<void> {
+  await sendAll(
+    queue,
+    bodies.map((body) => ({ body, delaySeconds })),
+  );
+}
+
+/** Sends messages in sendBatch calls of at most SEND_BATCH_MAX, each with its own delay. */
+async function sendAll<T>(
+  queue: Queue<T>,
+  messages: readonly { body: T; delaySeconds: number }[],
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += SEND_BATCH_MAX) {
+    await queue.sendBatch(
+      messages.slice(i, i + SEND_BATCH_MAX).map(({ body, delaySeconds }) => ({
+        body,
+        contentType: 'json' as const,
+        ...(delaySeconds > 0 ? { delaySeconds } : {}),
+      })),
+    );
+  }
 }
 
 const app = createApp((c: Context) => {
@@ -66,16 +250,228 @@ const app = createApp((c: Context) => {
   return workerDeps(env, (p) => c.executionCtx.waitUntil(p));
 });
 
-/** Events still unfinished a minute after they arrived lost their isolate: finish them. */
+/**
+ * Without the queue: events still unfinished a minute after they arrived lost their isolate
+ * (`waitUntil` cut short); finish them here.
+ */
 export async function recoverStaleEvents(deps: Deps, olderThanMs = 60_000): Promise<number> {
   const ids = await listUnfinishedWebhookEvents(deps.store, 200, deps.clock.now() - olderThanMs);
   for (const id of ids) await processWebhookEvent(deps, id, true);
   return ids.length;
 }
 
+/** An event still unfinished this long after it arrived is looked at by the sweep. */
+const SWEEP_AFTER_MS = 2 * 60_000;
 /**
- * News push jobs get this much wall time per cron run (every minute); what is left waits for the
- * next run. Well under the cron limits: the runner mostly waits on LINE, and stops starting
+ * A stale 'processing' event is claimed again no sooner than this after the sweep saw it:
+ * longer than a queue consumer can live (15 minutes of wall time), so its claim is dead.
+ */
+const CLAIM_LEASE_SECONDS = 16 * 60;
+
+/**
+ * With the queue, the cron's only part in answering: events the queue may not be carrying are
+ * sent to it again — pending ones never claimed (their send failed: at once) and 'processing'
+ * ones (their consumer may have died: delayed past the longest a consumer lives, then claimed
+ * only if nobody claimed them since). Events waiting for a retry are on the queue already and
+ * are left alone. A duplicate message claims nothing, so an event is answered once. Returns how
+ * many were sent.
+ */
+export async function sweepWebhookEvents(
+  deps: Deps,
+  queue: Queue<EventMessage>,
+  olderThanMs = SWEEP_AFTER_MS,
+): Promise<number> {
+  const stale = await listStaleWebhookEvents(deps.store, deps.clock.now() - olderThanMs, 200);
+  const message = (s: (typeof stale)[number]) => ({ id: s.webhookEventId, stale: s.attempts });
+  const unsent = stale.filter((s) => s.status === 'pending').map(message);
+  const abandoned = stale.filter((s) => s.status === 'processing').map(message);
+  await sendEvents(queue, unsent);
+  await sendEvents(queue, abandoned, CLAIM_LEASE_SECONDS);
+  if (stale.length > 0) {
+    deps.log.warn('sweep: unfinished webhook events sent to the queue again', {
+      unsent: unsent.length,
+      abandoned: abandoned.length,
+    });
+  }
+  return stale.length;
+}
+
+/** Backoff of the events queue's retries: 5 s doubling to 15 min, with jitter (½–1 ×). */
+const RETRY_BASE_SECONDS = 5;
+const RETRY_MAX_SECONDS = 15 * 60;
+
+function retryDelaySeconds(attempts: number): number {
+  const cap = Math.min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** Math.max(0, attempts - 1));
+  return Math.ceil(cap / 2 + Math.random() * (cap / 2));
+}
+
+function readEventMessage(body: unknown): EventMessage | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { id, stale } = body as { id?: unknown; stale?: unknown };
+  if (typeof id !== 'string' || id === '' || id.length > 100) return undefined;
+  if (stale !== undefined && !(Number.isInteger(stale) && (stale as number) >= 0)) return undefined;
+  return stale === undefined ? { id } : { id, stale: stale as number };
+}
+
+/**
+ * The events queue's consumer: each message's event processed (concurrently: they mostly wait
+ * on LINE), acked when finished or when there is nothing to claim (another message has it, or
+ * it is done), retried with backoff when `processWebhookEvent` says so or throws.
+ */
+export async function consumeEvents(
+  deps: Deps,
+  messages: readonly Message<unknown>[],
+): Promise<void> {
+  await Promise.all(
+    messages.map(async (msg) => {
+      const body = readEventMessage(msg.body);
+      if (!body) {
+        deps.log.warn('events queue: message dropped (not an event id)', { messageId: msg.id });
+        msg.ack();
+        return;
+      }
+      const stale = msg.attempts <= 1 ? body.stale : undefined;
+      try {
+        const result = await processWebhookEvent(deps, body.id, false, undefined, {
+          retryLater: true,
+          ...(stale !== undefined
+            ? { claim: () => claimSweptWebhookEvent(deps.store, body.id, stale) }
+            : {}),
+        });
+        if (result === 'retry') msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+        else msg.ack();
+      } catch (err) {
+        deps.log.error('events queue: processing failed; retried later', {
+          webhookEventId: body.id,
+          attempts: msg.attempts,
+          error: String(err),
+        });
+        msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+      }
+    }),
+  );
+}
+
+/**
+ * The dead-letter queue's consumer: each event whose retries ran out is marked a dead letter
+ * (failed, with its last error) for an operator. One still being processed is left to the sweep.
+ */
+export async function consumeDeadLetters(deps: Deps, batch: MessageBatch<unknown>): Promise<void> {
+  for (const msg of batch.messages) {
+    const body = readEventMessage(msg.body);
+    if (!body) {
+      msg.ack();
+      continue;
+    }
+    try {
+      if (await deadLetterWebhookEvent(deps.store, body.id, deps.clock.now())) {
+        deps.log.error('webhook event dead-lettered: its retries ran out', {
+          webhookEventId: body.id,
+        });
+      }
+      msg.ack();
+    } catch (err) {
+      deps.log.error('dead-letter queue: not recorded; retried later', {
+        webhookEventId: body.id,
+        error: String(err),
+      });
+      msg.retry({ delaySeconds: 60 });
+    }
+  }
+}
+
+/** The dead-letter queue is named after the events queue: `<events queue>-dlq`. */
+const DEAD_LETTER_SUFFIX = '-dlq';
+
+/**
+ * With the push queue, the cron's part in news push jobs: the next minute's work as messages,
+ * one per LINE call, spread over the minute at PUSH_RATE_PER_SECOND (message k waits k / rate
+ * seconds, so no second sees more calls than the rate). A pending job (its audience still being
+ * written in batches, or a broadcast waiting for LINE's hourly slot) gets one message: a step of
+ * the runner; a running job one per ready batch (at most 500 recipients each); a running job with
+ * nothing left pending one, which finishes it. A batch waiting for its retry time or leased by a
+ * sender is left for a later minute. A surplus message finds nothing ready and sends nothing.
+ * Returns how many messages were sent.
+ */
+export async function schedulePushBatches(
+  deps: Deps,
+  queue: Queue<PushMessage>,
+  windowSeconds = 60,
+): Promise<number> {
+  const rate = deps.config.pushRatePerSecond;
+  const capacity = Math.max(1, Math.floor(rate * windowSeconds));
+  const jobs: number[] = [];
+  for (const job of await listActiveJobs(deps.store)) {
+    const room = capacity - jobs.length;
+    if (room <= 0) break;
+    if (job.status === 'pending') {
+      jobs.push(job.id);
+      continue;
+    }
+    const ready = await readyBatchNumbers(deps.store, job.id, deps.clock.now(), room);
+    if (ready.length > 0) {
+      for (let i = 0; i < ready.length; i++) jobs.push(job.id);
+    } else if ((await nextPendingAt(deps.store, job.id)) === undefined) {
+      jobs.push(job.id);
+    }
+  }
+  await sendAll(
+    queue,
+    jobs.map((job, k) => ({ body: { job }, delaySeconds: Math.floor(k / rate) })),
+  );
+  return jobs.length;
+}
+
+function readPushMessage(body: unknown): PushMessage | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { job } = body as { job?: unknown };
+  return Number.isSafeInteger(job) && (job as number) > 0 ? { job: job as number } : undefined;
+}
+
+/** A push message's step: at most one LINE call, and this much wall time (a snapshot step). */
+const PUSH_STEP_BUDGET_MS = 25_000;
+
+/**
+ * The push queue's consumer: each message is one step of its job's runner (src/news/push-jobs.ts)
+ * limited to one LINE call — a batch claimed under a lease and sent with its retry key, its
+ * outcome (sent, retry at a later time, failed) recorded in D1 — or a step of its snapshot.
+ * Unpaced here: the messages carry the pacing. A step that throws is retried; the batch's lease
+ * expires and a later message takes it.
+ */
+export async function consumePushes(
+  deps: Deps,
+  messages: readonly Message<unknown>[],
+): Promise<void> {
+  await Promise.all(
+    messages.map(async (msg) => {
+      const body = readPushMessage(msg.body);
+      if (!body) {
+        msg.ack();
+        return;
+      }
+      try {
+        await runPushJobs(deps, {
+          jobId: body.job,
+          maxBatches: 1,
+          deadlineMs: PUSH_STEP_BUDGET_MS,
+          ratePerSecond: Number.POSITIVE_INFINITY,
+        });
+        msg.ack();
+      } catch (err) {
+        deps.log.error('push queue: step failed; retried later', {
+          jobId: body.job,
+          attempts: msg.attempts,
+          error: String(err),
+        });
+        msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+      }
+    }),
+  );
+}
+
+/**
+ * Without the push queue, news push jobs get this much wall time per cron run (every minute);
+ * what is left waits for the next run. Well under the cron limits: the runner mostly waits on LINE, and stops starting
  * new calls at the deadline.
  */
 // Not exported: workerd accepts only handlers and functions as a module's named exports, and
@@ -107,23 +503,59 @@ function configProblem(env: WorkerBindings): string | undefined {
   }
 }
 
+/**
+ * The reference offices, once per isolate (Node loads them at start-up): the entry's job, so no
+ * handler asks which runtime it runs on. A failure is logged and retried on the next call.
+ */
+async function referenceOffices(env: WorkerBindings): Promise<void> {
+  await ensureOfficesOnce(openD1Store(env.DB)).catch((err: unknown) =>
+    createLogger(envState(env).config.logLevel).error('reference offices not loaded', {
+      error: err,
+    }),
+  );
+}
+
 export default {
-  fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext) {
+  async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext) {
     if (configProblem(env) !== undefined) {
       return Response.json({ message: 'The service is not configured' }, { status: 503 });
     }
+    await referenceOffices(env);
     return app.fetch(request, env, ctx);
+  },
+  async queue(batch: MessageBatch<unknown>, env: WorkerBindings, ctx: ExecutionContext) {
+    if (configProblem(env) !== undefined) {
+      batch.retryAll({ delaySeconds: 60 });
+      return;
+    }
+    await referenceOffices(env);
+    const deps = workerDeps(env, (p) => ctx.waitUntil(p), QUEUE_TUNING);
+    if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) {
+      await consumeDeadLetters(deps, batch);
+      return;
+    }
+    // The events queue and the push queue share this handler; a message says which it is.
+    const pushes = batch.messages.filter((m) => readPushMessage(m.body) !== undefined);
+    const events = batch.messages.filter((m) => readPushMessage(m.body) === undefined);
+    await Promise.all([consumeEvents(deps, events), consumePushes(deps, pushes)]);
   },
   async scheduled(controller: ScheduledController, env: WorkerBindings, ctx: ExecutionContext) {
     if (configProblem(env) !== undefined) return;
+    await referenceOffices(env);
     const deps = workerDeps(env, (p) => ctx.waitUntil(p));
-    ctx.waitUntil(recoverStaleEvents(deps));
+    const { queues } = envState(env);
+    ctx.waitUntil(
+      (queues.events ? sweepWebhookEvents(deps, queues.events) : recoverStaleEvents(deps)).catch(
+        (err: unknown) => deps.log.error('webhook events sweep failed', { error: err }),
+      ),
+    );
     // Retention once an hour (the cron runs every minute).
     if (new Date(controller.scheduledTime).getUTCMinutes() === 0) ctx.waitUntil(runRetention(deps));
     ctx.waitUntil(
-      runPushJobs(deps, { deadlineMs: PUSH_CRON_BUDGET_MS }).catch((err: unknown) =>
-        deps.log.error('push job runner failed', { error: err }),
-      ),
+      (queues.pushes
+        ? schedulePushBatches(deps, queues.pushes)
+        : runPushJobs(deps, { deadlineMs: PUSH_CRON_BUDGET_MS })
+      ).catch((err: unknown) => deps.log.error('push job runner failed', { error: err })),
     );
     if (new Date(controller.scheduledTime).getUTCMinutes() % 5 === 0) {
       ctx.waitUntil(

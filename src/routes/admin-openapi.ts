@@ -436,3 +436,81 @@ export const ADMIN_OPENAPI = {
     },
   },
 } as const;
+
+// --- Dead letters (src/store/dead-letters.ts) ---------------------------------------------------
+
+const deadLetterId = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: "The event's webhookEventId (LINE's)",
+  schema: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,100}$' },
+};
+
+Object.assign(ADMIN_OPENAPI.paths, {
+  '/admin/dead-letters': {
+    get: {
+      summary: 'Webhook events whose retries ran out, most recent first',
+      description:
+        "On Cloudflare Workers, an event whose processing kept failing with a retryable error (LINE 429/5xx or no answer, a busy D1) through every retry of the events queue goes to its dead-letter queue and is listed here, with the last error. The event's content and user are not shown. Node deployments retry in process and have none.",
+      // `limit` and `offset` of the admin lists (there is no status to filter on).
+      parameters: listParams([]).filter((p) => p.name !== 'status'),
+      responses: {
+        '200': {
+          description: 'Dead letters',
+          content: json({
+            type: 'object',
+            properties: { items: { type: 'array', items: ref('DeadLetter') } },
+          }),
+        },
+        ...common,
+      },
+    },
+  },
+  '/admin/dead-letters/{id}/replay': {
+    post: {
+      summary: 'Process a dead letter again',
+      description:
+        'Puts the event back to pending and hands it to processing (the events queue on Workers). It is answered at most once: a reply that may already have reached the user is not sent again, and a push repeats its retry key (LINE keeps those 24 hours).',
+      parameters: [deadLetterId],
+      responses: {
+        '202': {
+          description: 'Handed to processing',
+          content: json({
+            type: 'object',
+            properties: {
+              webhookEventId: { type: 'string' },
+              status: {
+                type: 'string',
+                enum: ['pending', 'processing', 'done', 'failed', 'skipped', 'undeliverable'],
+                description: "The event's status once handed over (Node processes it first)",
+              },
+            },
+          }),
+        },
+        '401': common['401'],
+        '404': error('No such dead letter'),
+        '409': error('Retention has erased the event: it can no longer be replayed'),
+      },
+    },
+  },
+});
+
+Object.assign(ADMIN_OPENAPI.components.schemas, {
+  DeadLetter: {
+    type: 'object',
+    properties: {
+      webhookEventId: { type: 'string' },
+      type: { type: 'string', description: 'The LINE event type (message, postback, follow…)' },
+      attempts: { type: 'integer', description: 'Times it was claimed for processing' },
+      error: {
+        type: 'string',
+        description: 'The last error, after "dead letter: " (national IDs masked)',
+      },
+      lineRequestId: { type: 'string', nullable: true },
+      receivedAt: { type: 'integer', description: 'ms since epoch' },
+      deadAt: { type: 'integer', description: 'ms since epoch' },
+      replayable: { type: 'boolean', description: 'False once retention erased its content' },
+    },
+  },
+});

@@ -1,6 +1,6 @@
 /**
  * The admin API under /admin (docs/news.md, docs/services.md): news items, push jobs and the
- * chats flagged for staff follow-up, for SSO staff.
+ * chats flagged for staff follow-up, for SSO staff; dead letters, for operators.
  * Off (404) unless ADMIN_TOKEN is set; every route but the OpenAPI document needs
  * `Authorization: Bearer <ADMIN_TOKEN>` (compared in constant time). Bodies are validated by
  * hand (src/routes/validate.ts); errors are `{message, errors: [{path, message}]}`.
@@ -14,6 +14,7 @@ import { summarise } from '../news/parse-article.ts';
 import { createNewsPushJob, PushJobRefused } from '../news/push-jobs.ts';
 import { isValidNationalId } from '../nlu/index.ts';
 import { PINK_CARD_PREFIX } from '../pages/link-page.ts';
+import { listDeadLetters, replayDeadLetter } from '../store/dead-letters.ts';
 import {
   createNews,
   getNews,
@@ -36,6 +37,7 @@ import {
   listUnanswered,
   markUnansweredHandled,
 } from '../store/unanswered.ts';
+import { getWebhookEvent } from '../store/webhook-events.ts';
 import { ADMIN_OPENAPI } from './admin-openapi.ts';
 import {
   bool,
@@ -387,4 +389,41 @@ adminRoutes.post('/link-codes', async (c) => {
     },
     201,
   );
+});
+
+// --- Dead letters (webhook events whose retries ran out on the Worker's events queue) ----------
+
+adminRoutes.get('/dead-letters', async (c) => {
+  const q = c.req.query();
+  const params = check(
+    object({
+      limit: { parse: int(1, 200) },
+      offset: { parse: int(0, 1_000_000) },
+    }),
+    {
+      ...(q.limit !== undefined ? { limit: Number(q.limit) } : {}),
+      ...(q.offset !== undefined ? { offset: Number(q.offset) } : {}),
+    },
+  );
+  const items = await listDeadLetters(c.get('deps').store, params);
+  return c.json({ items });
+});
+
+adminRoutes.post('/dead-letters/:id/replay', async (c) => {
+  const deps = c.get('deps');
+  const id = c.req.param('id');
+  if (!/^[0-9A-Za-z_-]{1,100}$/.test(id)) return c.json({ message: 'No such dead letter' }, 404);
+  const replayed = await replayDeadLetter(deps.store, id);
+  if (replayed === 'not-found') return c.json({ message: 'No such dead letter' }, 404);
+  if (replayed === 'erased') {
+    return c.json(
+      { message: 'The event can no longer be replayed: retention has erased its content' },
+      409,
+    );
+  }
+  // Handed to processing where the runtime processes events: the events queue on the Worker
+  // (answered once it is there), this process on Node (answered once it is processed).
+  await deps.events.process(id, false);
+  const row = await getWebhookEvent(deps.store, id);
+  return c.json({ webhookEventId: id, status: row?.status ?? 'pending' }, 202);
 });

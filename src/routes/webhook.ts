@@ -1,17 +1,19 @@
 /**
  * POST /webhook (SPEC §3.2). Order matters: size (413, src/app.ts's body limits, at most
  * MAX_WEBHOOK_BYTES) → signature over the raw bytes (401, nothing processed; no header at all:
- * 401 before the body is read) → JSON (400) → record every identifiable event durably → 200 →
- * process after the response. https://developers.line.biz/en/reference/messaging-api/#webhooks
+ * 401 before the body is read) → JSON (400) → record every identifiable event durably (and, on
+ * the Worker, put it on the events queue) → 200 → process after the response, where the
+ * runtime processes events (`Deps.events`).
+ * https://developers.line.biz/en/reference/messaging-api/#webhooks
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import type { Deps } from '../deps.ts';
-import { HANDLED_EVENT_TYPES, runWebhookEvent } from '../dispatcher.ts';
+import { HANDLED_EVENT_TYPES } from '../dispatcher.ts';
 import { isWebhookBody, readEnvelope } from '../line/events.ts';
 import { createLogLimiter } from '../log.ts';
 import { isBusyError, retryWhileBusy } from '../store/db.ts';
-import { recordWebhookEvents, type WebhookEventRow } from '../store/webhook-events.ts';
+import type { WebhookEventRow } from '../store/webhook-events.ts';
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 /** Events accepted while the database was busy and not yet recorded, at most (per process). */
@@ -69,7 +71,7 @@ function holdUntilRecorded(
     await Promise.all(
       fresh.flatMap((id) => {
         const row = toProcess.get(id);
-        return row ? [runWebhookEvent(deps, id, false, row)] : [];
+        return row ? [deps.events.process(id, false, row)] : [];
       }),
     );
   });
@@ -116,7 +118,8 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhook', async (c) => {
     }
     // An event to process is recorded already claimed by this process ('processing',
     // attempt 1): it goes straight to processing with the row in hand, and a crash leaves
-    // it for recovery all the same.
+    // it for recovery all the same. (Where a queue processes events, the seam records it
+    // 'pending' instead, for the queue's consumer to claim.)
     const row: WebhookEventRow = {
       webhookEventId: env.webhookEventId,
       type: env.type,
@@ -140,8 +143,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhook', async (c) => {
   const toProcess = new Map(
     rows.filter((r) => r.status === 'processing').map((r) => [r.webhookEventId, r]),
   );
-  const record = () =>
-    deps.events ? deps.events.record(rows) : recordWebhookEvents(deps.store, rows);
+  const record = () => deps.events.record(rows);
   let fresh: string[];
   try {
     fresh = await retryWhileBusy(record, {
@@ -165,7 +167,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhook', async (c) => {
   }
   for (const id of fresh) {
     const row = toProcess.get(id);
-    if (row) deps.defer(() => runWebhookEvent(deps, id, false, row));
+    if (row) deps.defer(() => deps.events.process(id, false, row));
   }
   return c.json({});
 });

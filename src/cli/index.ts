@@ -68,7 +68,10 @@ commands:
                       create/upload/alias/set-default the rich menus on LINE (idempotent)
   richmenu list | remove
                       show the channel's rich menus and aliases / delete ours
-  seed                seed the deterministic demo data into DATABASE_PATH
+  seed [--people N] [--now ISO] [--force]
+                      seed the deterministic demo data into DATABASE_PATH
+  seed --sql FILE [--people N] [--now ISO]
+                      the same demo data as SQL statements for D1 (npm run dev:worker)
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -17,7 +17,6 @@ import {
   parseHours,
   USUAL_GOVERNMENT_HOURS,
 } from '../offices/hours.ts';
-import { ensureOfficesOnce } from '../offices/reference.ts';
 import {
   bangkokAreaOffice,
   type Found,
@@ -373,7 +372,6 @@ async function byArea(ctx: Ctx, areaNo: number): Promise<Message[]> {
 
 /** `office_location`: a shared point, a province, a Bangkok area, or ask for a location. */
 export const officeLocation: IntentHandler = async (ctx, match) => {
-  await ensureOfficesOnce(ctx.deps.store);
   const e = match.entities as {
     location?: { lat: unknown; lng: unknown };
     province?: Province;

@@ -135,11 +135,24 @@ export async function ensureOffices(store: Store, now = Date.now()): Promise<Ens
   return { loaded: true, rows: rows.length };
 }
 
-let d1Ensured = false;
+/** The load in progress or done in this isolate / process; cleared when it fails. */
+let loaded: Promise<void> | undefined;
 
-/** On Workers (D1) nothing runs at start-up: the first office question of an isolate checks. */
-export async function ensureOfficesOnce(store: Store): Promise<void> {
-  if (store.runtime !== 'd1' || d1Ensured) return;
-  await ensureOffices(store);
-  d1Ensured = true;
+/**
+ * The entries' seam for "the reference offices are loaded", once per isolate (or process): the
+ * Worker entry awaits it before it serves its first request, scheduled run or queue batch (D1
+ * has no start-up hook); Node loads them at start-up with `ensureOffices` (every runtime it
+ * creates has its own database). The first call reads two rows (writing only when the table is
+ * empty or the reference data changed); later calls cost nothing. A failure is not remembered:
+ * the next call tries again.
+ */
+export function ensureOfficesOnce(store: Store): Promise<void> {
+  loaded ??= ensureOffices(store).then(
+    () => undefined,
+    (err: unknown) => {
+      loaded = undefined;
+      throw err;
+    },
+  );
+  return loaded;
 }

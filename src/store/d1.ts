@@ -8,7 +8,6 @@ export function openD1Store(binding: D1Database): Store {
   const db = d1 as unknown as Db;
   return {
     db,
-    runtime: 'd1',
     batch: async (queries: readonly BatchQuery[]) => {
       if (queries.length === 0) return [];
       return [...(await d1.batch(queries as unknown as Parameters<typeof d1.batch>[0]))];

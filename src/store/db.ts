@@ -18,7 +18,6 @@ export interface BatchQuery {
 
 export interface Store {
   readonly db: Db;
-  readonly runtime: 'better-sqlite3' | 'd1';
   /** Runs the queries atomically, in order; returns each query's result. */
   batch(queries: readonly BatchQuery[]): Promise<unknown[]>;
   /** True when the database answers a trivial query. */

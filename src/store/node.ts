@@ -43,7 +43,6 @@ export function openNodeStore(path: string, options: NodeStoreOptions = {}): Nod
     db,
     syncDb,
     sqlite,
-    runtime: 'better-sqlite3',
     batch: async (queries: readonly BatchQuery[]) =>
       // On the sync driver a prepared query runs when `.sync()` is called, so the whole list
       // runs (and throws) inside one better-sqlite3 transaction.

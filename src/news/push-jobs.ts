@@ -14,10 +14,12 @@
  * Multicast calls are paced at `config.pushRatePerSecond` (≤ 200/s); broadcast jobs respect
  * LINE's 60 broadcasts per hour.
  */
+
 import type { Deps } from '../deps.ts';
 import { type Lang, SPOKEN } from '../i18n.ts';
 import { LineApiError, type SendResult } from '../line/client.ts';
 import { LIMITS, type Message, MessageLimitError } from '../line/limits.ts';
+import { Pacer } from '../line/pacer.ts';
 import { writeAudit } from '../store/audit.ts';
 import { getNews } from '../store/news.ts';
 import {
@@ -98,22 +100,6 @@ class Budget {
   }
   canWaitUntil(at: number): boolean {
     return at < this.deadline && this.calls < this.maxCalls;
-  }
-}
-
-/** Strict pacing: call n may start no earlier than start + n / rate. */
-class Pacer {
-  private next = 0;
-  constructor(
-    private readonly deps: Deps,
-    private readonly ratePerSecond: number,
-  ) {}
-  async take(): Promise<void> {
-    if (!Number.isFinite(this.ratePerSecond)) return;
-    const now = this.deps.clock.now();
-    const slot = Math.max(now, this.next);
-    this.next = slot + 1000 / this.ratePerSecond;
-    if (slot > now) await this.deps.sleep(slot - now);
   }
 }
 

@@ -17,10 +17,12 @@
  * - Checked again at send time: a user who unfollowed, unlinked or opted out meanwhile is
  *   skipped, and so is a reminder whose date has passed.
  */
+
 import type { Deps } from '../deps.ts';
 import { type Lang, resolveLang } from '../i18n.ts';
 import { LineApiError, type MessageConsumption, type MessageQuota } from '../line/client.ts';
 import { MessageLimitError } from '../line/limits.ts';
+import { Pacer } from '../line/pacer.ts';
 import { jobBackoff } from '../news/push-jobs.ts';
 import { NOTIFICATION_CATEGORIES } from '../store/schema.ts';
 import { bangkokDay, DAY_MS, inQuietHours, quietHoursEnd } from './dates.ts';
@@ -396,20 +398,4 @@ async function pushAll(
  */
 export function retryKeyOf(row: Pick<DueRow, 'id' | 'dedupeKey'>): string {
   return stableRetryKeySync(`notify:${row.id}:${row.dedupeKey}`);
-}
-
-/** Strict pacing: call n starts no earlier than start + n / rate. */
-class Pacer {
-  private next = 0;
-  constructor(
-    private readonly deps: Deps,
-    private readonly ratePerSecond: number,
-  ) {}
-  async take(): Promise<void> {
-    if (!Number.isFinite(this.ratePerSecond)) return;
-    const now = this.deps.clock.now();
-    const slot = Math.max(now, this.next);
-    this.next = slot + 1000 / this.ratePerSecond;
-    if (slot > now) await this.deps.sleep(slot - now);
-  }
 }

@@ -39,7 +39,8 @@ import { warmUp } from '../nlu/index.ts';
 import { runNotifications } from '../notify/run.ts';
 import { ensureOfficesOnce } from '../offices/reference.ts';
 import { runRetention } from '../retention.ts';
-import { openD1Store } from '../store/d1.ts';
+import { type D1SessionStart, isD1Bookmark, openD1Session, openD1Store } from '../store/d1.ts';
+import type { Store } from '../store/db.ts';
 import {
   claimSweptWebhookEvent,
   deadLetterWebhookEvent,
@@ -155,12 +156,13 @@ export function workerDeps(
   env: WorkerBindings,
   waitUntil: (p: Promise<unknown>) => void,
   tuning: Tuning = DEFAULT_TUNING,
+  store: Store = openD1Store(env.DB),
 ): Deps {
   const { config, signature, queues } = envState(env);
   const log = createLogger(config.logLevel);
   const deps: Deps = {
     config,
-    store: openD1Store(env.DB),
+    store,
     line: createLineClient({
       channelAccessToken: config.channelAccessToken,
       apiBaseUrl: config.lineApiBaseUrl,
@@ -245,10 +247,69 @@ async function sendAll<T>(
   }
 }
 
+/**
+ * D1 read replication (docs/deploy-cloudflare.md §14): each request and each queue message works
+ * in its own D1 session (src/store/d1.ts), started where it is safe:
+ * - `first-primary` for everything that writes or reads what was just written elsewhere: the
+ *   webhook (records events; inline processing continues in the same session), POST routes, the
+ *   link page (GET /link reads a link token the bot stored moments before), and every queue
+ *   message (event processing reads the account link that POST /link wrote, the conversation,
+ *   its claims). Its first query reads the primary, later reads see at least that, and D1 keeps
+ *   read-your-writes within the session, so processing sees what it needs without bookmarks.
+ * - `first-unconstrained` for read-only pages where being a moment behind is harmless:
+ *   GET /healthz and the admin API's GET lists. An operator's client that must see its own
+ *   change (POST replay, then GET the list) sends back the `x-d1-bookmark` header of the
+ *   previous /admin response; the session then starts at least as new as that one.
+ * The cron (sweeps, leases, schedules) and the once-per-isolate reference offices use the plain
+ * binding: every query on the primary.
+ */
+const BOOKMARK_HEADER = 'x-d1-bookmark';
+
+function sessionStart(request: Request): D1SessionStart {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return 'first-primary';
+  const path = new URL(request.url).pathname;
+  if (path === '/healthz') return 'first-unconstrained';
+  if (path.startsWith('/admin/')) {
+    const bookmark = request.headers.get(BOOKMARK_HEADER);
+    return isD1Bookmark(bookmark) ? { bookmark } : 'first-unconstrained';
+  }
+  return 'first-primary';
+}
+
+/** The D1 session of each request in flight (the app's deps read it through `c.req.raw`). */
+const requestSessions = new WeakMap<Request, Store>();
+
 const app = createApp((c: Context) => {
   const env = c.env as WorkerBindings;
-  return workerDeps(env, (p) => c.executionCtx.waitUntil(p));
+  return workerDeps(
+    env,
+    (p) => c.executionCtx.waitUntil(p),
+    DEFAULT_TUNING,
+    requestSessions.get(c.req.raw) ?? openD1Store(env.DB),
+  );
 });
+
+/** Sets the session's bookmark on an /admin response, for the operator's next request. */
+function withBookmark(request: Request, response: Response, bookmark: string | undefined) {
+  if (bookmark === undefined || !new URL(request.url).pathname.startsWith('/admin/')) {
+    return response;
+  }
+  try {
+    response.headers.set(BOOKMARK_HEADER, bookmark);
+    return response;
+  } catch {
+    // Immutable headers: a copy takes it.
+    const copy = new Response(response.body, response);
+    copy.headers.set(BOOKMARK_HEADER, bookmark);
+    return copy;
+  }
+}
+
+/** Deps for one queue message, in its own `first-primary` session. */
+function messageDeps(env: WorkerBindings, ctx: ExecutionContext): Deps {
+  const { store } = openD1Session(env.DB, 'first-primary');
+  return workerDeps(env, (p) => ctx.waitUntil(p), QUEUE_TUNING, store);
+}
 
 /**
  * Without the queue: events still unfinished a minute after they arrived lost their isolate
@@ -521,7 +582,10 @@ export default {
       return Response.json({ message: 'The service is not configured' }, { status: 503 });
     }
     await referenceOffices(env);
-    return app.fetch(request, env, ctx);
+    const session = openD1Session(env.DB, sessionStart(request));
+    requestSessions.set(request, session.store);
+    const response = await app.fetch(request, env, ctx);
+    return withBookmark(request, response, session.bookmark());
   },
   async queue(batch: MessageBatch<unknown>, env: WorkerBindings, ctx: ExecutionContext) {
     if (configProblem(env) !== undefined) {
@@ -529,15 +593,19 @@ export default {
       return;
     }
     await referenceOffices(env);
-    const deps = workerDeps(env, (p) => ctx.waitUntil(p), QUEUE_TUNING);
     if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) {
-      await consumeDeadLetters(deps, batch);
+      await consumeDeadLetters(messageDeps(env, ctx), batch);
       return;
     }
     // The events queue and the push queue share this handler; a message says which it is.
-    const pushes = batch.messages.filter((m) => readPushMessage(m.body) !== undefined);
-    const events = batch.messages.filter((m) => readPushMessage(m.body) === undefined);
-    await Promise.all([consumeEvents(deps, events), consumePushes(deps, pushes)]);
+    // Each message gets its own D1 session (first-primary), so each starts from the primary.
+    await Promise.all(
+      batch.messages.map((m) =>
+        readPushMessage(m.body) !== undefined
+          ? consumePushes(messageDeps(env, ctx), [m])
+          : consumeEvents(messageDeps(env, ctx), [m]),
+      ),
+    );
   },
   async scheduled(controller: ScheduledController, env: WorkerBindings, ctx: ExecutionContext) {
     if (configProblem(env) !== undefined) return;

@@ -386,6 +386,23 @@ describe(`${CF_GUIDE}: what it says about the repository is true`, () => {
       .filter((f) => f.endsWith('.ts'))
       .some((f) => /\.withSession\(/.test(readFileSync(join('src', f), 'utf8')));
     expect(/Worker does not use the Sessions API/.test(cfText)).toBe(!usesSessions);
+    expect(/The Worker\s+uses the Sessions API/.test(cfText)).toBe(usesSessions);
+  });
+
+  it('says where each D1 session starts, as src/entry/worker.ts does', () => {
+    const worker = readFileSync('src/entry/worker.ts', 'utf8');
+    const d1 = readFileSync('src/store/d1.ts', 'utf8');
+    expect(d1).toMatch(/export function openD1Session\(/);
+    expect(d1).toMatch(/typeof withSession !== 'function'/);
+    expect(cfText).toMatch(/falls back to the plain\s+binding/);
+    // Queue messages and writes start on the primary; health and admin lists may not.
+    expect(worker).toMatch(/openD1Session\(env\.DB, 'first-primary'\)/);
+    expect(worker).toMatch(/path === '\/healthz'\) return 'first-unconstrained'/);
+    expect(worker).toMatch(/const BOOKMARK_HEADER = 'x-d1-bookmark'/);
+    expect(cfText).toMatch(/every queue message[^\n]*\| `first-primary`, one session per message/);
+    expect(cfText).toMatch(/`GET \/link` \(the link page\) \| `first-primary`/);
+    expect(cfText).toMatch(/`GET \/healthz`, the admin API's `GET` lists \| `first-unconstrained`/);
+    expect(cfText).toMatch(/`x-d1-bookmark` header/);
   });
 
   it("gives the cron's notification budget as src/entry/worker.ts has it", () => {

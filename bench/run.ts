@@ -17,6 +17,7 @@ import { benchPersonal } from './personal.ts';
 import { benchPlaces } from './places.ts';
 import { benchPush } from './push.ts';
 import { benchWebhook, webhookBenchOptions } from './webhook.ts';
+import { benchWorker, workerBenchOptions, workerRows } from './worker.ts';
 
 const { values } = parseArgs({
   options: {
@@ -72,6 +73,14 @@ console.log(
 );
 const webhook = await benchWebhook(webhookBenchOptions(quick, webhookSizes));
 results.webhook = webhook;
+console.log(
+  'the Worker (npm run dev:worker: local workerd, D1 and queues), against the same floor…',
+);
+const worker = await benchWorker(
+  workerBenchOptions(quick),
+  webhook.floor.throughput.eventsPerSecond,
+);
+results.worker = worker;
 results.seconds = Math.round((Date.now() - started) / 100) / 10;
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
@@ -155,6 +164,7 @@ rows.push([
   `ratio ${webhook.ratioToFloor} (≥ ${webhook.targets.ratioToFloor}): ${yes(m.ratioToFloor)}; ack: ${yes(m.ackP99)}; event→reply: ${yes(m.eventToReplyP99)}`,
   `personal p99 growth ${webhook.personalP99Growth}× (≤ ${webhook.targets.personalP99Growth}): ${yes(m.personalP99Growth)}; exactly once: ${m.exactlyOnce ? 'yes' : 'NO'}; violations: ${m.noViolations ? 'none' : 'SOME'}`,
 ]);
+rows.push(...workerRows(worker));
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log(`\n${rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ')).join('\n')}`);
 console.log(`\nbench/results/latest.json written in ${results.seconds} s`);

@@ -19,11 +19,13 @@
  * number ("50 years old") instead of preceding it ("age 50"). Static JSON imports only (the code
  * also runs in a Cloudflare Worker).
  */
+
 import enTerms from '../../locales/en/entities.json' with { type: 'json' };
 import kmTerms from '../../locales/km/entities.json' with { type: 'json' };
 import loTerms from '../../locales/lo/entities.json' with { type: 'json' };
 import myTerms from '../../locales/my/entities.json' with { type: 'json' };
 import thTerms from '../../locales/th/entities.json' with { type: 'json' };
+import { NOTIFICATION_CATEGORIES } from '../notify/categories.ts';
 import {
   HOTLINE,
   MEDICAL_REQUIRED_MONTHS,
@@ -103,19 +105,8 @@ export const TOPIC_ENTITIES = [
 ] as const;
 export type TopicEntity = (typeof TOPIC_ENTITIES)[number];
 
-/**
- * The notification categories a text can name ("เงินเข้า" → payment_made): the same names, in
- * the same order, as NOTIFICATION_CATEGORIES in src/store/schema.ts (the NLU imports no store).
- */
-export const NOTIFY_CATEGORY_ENTITIES = [
-  'claim_decided',
-  'payment_made',
-  'lapse_risk',
-  'medical_inactive',
-  'unemployment_report',
-  'contribution_due',
-  'hospital_window',
-] as const;
+/** The notification categories a text can name ("เงินเข้า" → payment_made): the same list. */
+export const NOTIFY_CATEGORY_ENTITIES = NOTIFICATION_CATEGORIES;
 export type NotifyCategoryEntity = (typeof NOTIFY_CATEGORY_ENTITIES)[number];
 
 export interface Entities {

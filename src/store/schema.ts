@@ -11,6 +11,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import { NOTIFICATION_CATEGORIES, type NotificationCategory } from '../notify/categories.ts';
 
 /** A LINE user who has talked to or followed the bot. */
 export const lineUsers = sqliteTable(
@@ -362,17 +363,8 @@ export const benefitPayments = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Notifications (C14): opt-in per category, sent exactly once.
 
-/** Highest value first: the order a run spends a short message quota in. */
-export const NOTIFICATION_CATEGORIES = [
-  'claim_decided',
-  'payment_made',
-  'lapse_risk',
-  'medical_inactive',
-  'unemployment_report',
-  'contribution_due',
-  'hospital_window',
-] as const;
-export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
+/** Highest value first (src/notify/categories.ts, shared with the NLU). */
+export { NOTIFICATION_CATEGORIES, type NotificationCategory };
 
 /** A LINE user's choice per category, with the consent it was given under. */
 export const notificationPrefs = sqliteTable(

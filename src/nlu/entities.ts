@@ -33,6 +33,7 @@ import {
   ruleHistory,
 } from '../rules/index.ts';
 import type { Lang } from './lang.ts';
+import { isMyanmarKhmerSign } from './marks.ts';
 import { normalise } from './normalise.ts';
 import { findProvinceNormalised, type Province } from './provinces.ts';
 import {
@@ -634,21 +635,7 @@ function isMark(c: number): boolean {
     return c === 0x0e31 || (c >= 0x0e33 && c <= 0x0e3a) || (c >= 0x0e47 && c <= 0x0e4e);
   if (c <= 0x0eff)
     return c === 0x0eb1 || (c >= 0x0eb3 && c <= 0x0ebc) || (c >= 0x0ec8 && c <= 0x0ece);
-  if (c < 0x102b) return false;
-  if (c <= 0x109f) {
-    return (
-      c <= 0x103e ||
-      (c >= 0x1056 && c <= 0x1059) ||
-      (c >= 0x105e && c <= 0x1060) ||
-      (c >= 0x1062 && c <= 0x1064) ||
-      (c >= 0x1067 && c <= 0x106d) ||
-      (c >= 0x1071 && c <= 0x1074) ||
-      (c >= 0x1082 && c <= 0x108d) ||
-      c === 0x108f ||
-      (c >= 0x109a && c <= 0x109d)
-    );
-  }
-  return (c >= 0x17b4 && c <= 0x17d3) || c === 0x17dd;
+  return isMyanmarKhmerSign(c);
 }
 
 /**

@@ -20,6 +20,7 @@
  *    nor before a consonant that a following asat / thanthakhat makes silent), so a dictionary
  *    word never matches half a syllable ("ที" in "ที่").
  */
+import { isMyanmarKhmerSign } from './marks.ts';
 import {
   type CompactTrie,
   compactStart,
@@ -97,19 +98,7 @@ function nonStarter(c: number): boolean {
   if (c >= 0x0e45 && c <= 0x0e4e) return true; // ๅ ๆ ็ ่ ้ ๊ ๋ ์ ํ ๎
   if (c >= 0x0eb0 && c <= 0x0ebc) return true;
   if (c >= 0x0ec6 && c <= 0x0ece) return true;
-  if (c >= 0x17b4 && c <= 0x17d3) return true; // Khmer vowels, signs, coeng
-  if (c === 0x17dd) return true;
-  if (c >= 0x102b && c <= 0x103e) return true; // Myanmar vowels, signs, medials
-  return (
-    (c >= 0x1056 && c <= 0x1059) ||
-    (c >= 0x105e && c <= 0x1060) ||
-    (c >= 0x1062 && c <= 0x1064) ||
-    (c >= 0x1067 && c <= 0x106d) ||
-    (c >= 0x1071 && c <= 0x1074) ||
-    (c >= 0x1082 && c <= 0x108d) ||
-    c === 0x108f ||
-    (c >= 0x109a && c <= 0x109d)
-  );
+  return isMyanmarKhmerSign(c);
 }
 
 /** Characters that bind to the next one: Thai/Lao leading vowels, Khmer coeng, Myanmar virama. */

@@ -111,6 +111,15 @@ export function changesOf(result: unknown): number {
 const optedIn = (category: NotificationCategory) =>
   sql`p.category = ${category} and p.enabled = 1 and p.consent_at is not null and u.status = 'active'`;
 
+/**
+ * From a record's side (its claim `c`): the LINE users linked to the claim's person (l), their
+ * prefs for the category (p) and their follow status (u); filter with `optedIn`.
+ */
+const ownerSubscribed = (category: NotificationCategory) => sql`cross join account_links l
+    on l.person_id = c.person_id
+  cross join notification_prefs p on p.user_id = l.user_id and p.category = ${category}
+  cross join line_users u on u.user_id = l.user_id`;
+
 /** Linked subscribers of a category with their person (ip), prefs first (category index). */
 const subscribers = (category: NotificationCategory) => sql`notification_prefs p
   cross join account_links l on l.user_id = p.user_id
@@ -151,9 +160,7 @@ function selectsFor(category: NotificationCategory, at: number, day: string): SQ
               json_object('benefit', c.benefit, 'claimId', c.id, 'status', ${outcome}) as params,
               ${at} as created_at
             from benefit_claims c
-            cross join account_links l on l.person_id = c.person_id
-            cross join notification_prefs p on p.user_id = l.user_id and p.category = 'claim_decided'
-            cross join line_users u on u.user_id = l.user_id
+            ${ownerSubscribed('claim_decided')}
             where c.updated_at > ${since} and c.status in ('approved', 'rejected', 'paying', 'paid')
               and c.updated_at > p.consent_at and ${optedIn('claim_decided')}
               and coalesce(c.decision_date, (select max(h.at) from benefit_claim_history h
@@ -163,9 +170,7 @@ function selectsFor(category: NotificationCategory, at: number, day: string): SQ
               json_object('benefit', 'unemployment', 'claimId', c.id, 'status', ${outcome}) as params,
               ${at} as created_at
             from unemployment_claims c
-            cross join account_links l on l.person_id = c.person_id
-            cross join notification_prefs p on p.user_id = l.user_id and p.category = 'claim_decided'
-            cross join line_users u on u.user_id = l.user_id
+            ${ownerSubscribed('claim_decided')}
             where c.updated_at > ${since} and c.status in ('approved', 'rejected', 'paying', 'completed')
               and c.updated_at > p.consent_at and ${optedIn('claim_decided')}
               and coalesce((select max(h.at) from claim_status_history h
@@ -182,9 +187,7 @@ function selectsFor(category: NotificationCategory, at: number, day: string): SQ
               ${at} as created_at
             from benefit_payments bp
             cross join benefit_claims c on c.id = bp.claim_id
-            cross join account_links l on l.person_id = c.person_id
-            cross join notification_prefs p on p.user_id = l.user_id and p.category = 'payment_made'
-            cross join line_users u on u.user_id = l.user_id
+            ${ownerSubscribed('payment_made')}
             where bp.updated_at > ${since} and bp.status = 'paid' and bp.pay_date >= ${sinceDay}
               and bp.updated_at > p.consent_at and ${optedIn('payment_made')}`,
         sql`select l.user_id, 'payment_made' as category,
@@ -194,9 +197,7 @@ function selectsFor(category: NotificationCategory, at: number, day: string): SQ
               ${at} as created_at
             from unemployment_payments up
             cross join unemployment_claims c on c.id = up.claim_id
-            cross join account_links l on l.person_id = c.person_id
-            cross join notification_prefs p on p.user_id = l.user_id and p.category = 'payment_made'
-            cross join line_users u on u.user_id = l.user_id
+            ${ownerSubscribed('payment_made')}
             where up.updated_at > ${since} and up.status = 'paid' and up.pay_date >= ${sinceDay}
               and up.updated_at > p.consent_at and ${optedIn('payment_made')}`,
       ];

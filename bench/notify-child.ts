@@ -12,15 +12,10 @@
 
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../src/config.ts';
-import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../src/deps.ts';
-import { localEvents } from '../src/dispatcher.ts';
-import { createI18n } from '../src/i18n.ts';
-import type { LineClient } from '../src/line/client.ts';
-import { createSignatureVerifier } from '../src/line/signature.ts';
-import { createLogger } from '../src/log.ts';
 import { planNotifications } from '../src/notify/plan.ts';
 import { sendDueNotifications } from '../src/notify/send.ts';
 import { openNodeStore } from '../src/store/node.ts';
+import { benchDeps, nullLine } from './deps.ts';
 import { round } from './stats.ts';
 
 export interface ChildResult {
@@ -78,34 +73,15 @@ async function runBench(): Promise<ChildResult> {
   const store = openNodeStore(path);
   let pushes = 0;
   const recipients = new Set<string>();
-  const nullLine: LineClient = {
-    reply: async () => ({ requestId: null, duplicate: false }),
+  const line = nullLine({
     push: async (to) => {
       pushes++;
       recipients.add(to);
       return { requestId: null, duplicate: false };
     },
-    multicast: async () => ({ requestId: null, duplicate: false }),
-    broadcast: async () => ({ requestId: null, duplicate: false }),
-    getProfile: async () => ({ displayName: 'bench' }),
-    issueLinkToken: async () => 'bench-link-token',
-    getMessageQuota: async () => ({ limit: null }),
-    getMessageConsumption: async () => ({ totalUsage: 0 }),
-  };
+  });
   const config = parseConfig({ NODE_ENV: 'development', DATABASE_PATH: path });
-  const deps: Deps = {
-    events: localEvents(() => deps),
-    config,
-    store,
-    line: nullLine,
-    i18n: createI18n(),
-    log: createLogger('silent'),
-    clock: systemClock,
-    sleep: realSleep,
-    signature: createSignatureVerifier(config.channelSecret),
-    defer: () => {},
-    tuning: DEFAULT_TUNING,
-  };
+  const deps = benchDeps({ config, store, line });
 
   const rssAtStart = process.memoryUsage().rss;
   const peak = { rss: rssAtStart, anon: 0, file: 0, map: 0, heap: 0 };

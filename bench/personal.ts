@@ -8,30 +8,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/config.ts';
-import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../src/deps.ts';
-import { localEvents } from '../src/dispatcher.ts';
 import type { Ctx } from '../src/handlers/context.ts';
 import { intentHandlers } from '../src/handlers/index.ts';
-import { createI18n } from '../src/i18n.ts';
-import type { LineClient } from '../src/line/client.ts';
-import { createSignatureVerifier } from '../src/line/signature.ts';
-import { createLogger } from '../src/log.ts';
 import { bindAccount } from '../src/store/account-links.ts';
 import { migrateNodeStore, openNodeStore } from '../src/store/node.ts';
 import { getPersonById } from '../src/store/persons.ts';
 import { seedDemoData } from '../src/store/seed.ts';
+import { benchDeps, nullLine } from './deps.ts';
 import { now, round, summarise } from './stats.ts';
-
-const nullLine: LineClient = {
-  reply: async () => ({ requestId: null, duplicate: false }),
-  push: async () => ({ requestId: null, duplicate: false }),
-  multicast: async () => ({ requestId: null, duplicate: false }),
-  broadcast: async () => ({ requestId: null, duplicate: false }),
-  getProfile: async () => ({ displayName: 'bench' }),
-  issueLinkToken: async () => 'bench-link-token',
-  getMessageQuota: async () => ({ limit: null }),
-  getMessageConsumption: async () => ({ totalUsage: 0 }),
-};
 
 const INTENTS = ['contribution_balance', 'hospital_rights', 'unemployment_benefit'] as const;
 
@@ -46,19 +30,7 @@ export async function benchPersonal(people: number, queries = 2000) {
     const seedMs = now() - seedStart;
 
     const config = parseConfig({ NODE_ENV: 'development', DATABASE_PATH: path });
-    const deps: Deps = {
-      events: localEvents(() => deps),
-      config,
-      store,
-      line: nullLine,
-      i18n: createI18n(),
-      log: createLogger('silent'),
-      clock: systemClock,
-      sleep: realSleep,
-      signature: createSignatureVerifier(config.channelSecret),
-      defer: () => {},
-      tuning: DEFAULT_TUNING,
-    };
+    const deps = benchDeps({ config, store, line: nullLine() });
 
     // Link a random sample of people (deterministic LCG) to LINE users.
     const maxId = (

@@ -9,17 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/config.ts';
-import { DEFAULT_TUNING, type Deps, realSleep, systemClock } from '../src/deps.ts';
-import { localEvents } from '../src/dispatcher.ts';
-import { createI18n } from '../src/i18n.ts';
 import { createLineClient } from '../src/line/client.ts';
-import { createSignatureVerifier } from '../src/line/signature.ts';
-import { createLogger } from '../src/log.ts';
 import { createNewsPushJob, runPushJobs } from '../src/news/push-jobs.ts';
 import { createNews } from '../src/store/news.ts';
 import { migrateNodeStore, openNodeStore } from '../src/store/node.ts';
 import { getJobProgress } from '../src/store/push-jobs.ts';
 import { start } from './child.ts';
+import { benchDeps } from './deps.ts';
 
 interface MockStats {
   calls: number;
@@ -62,8 +58,7 @@ export async function benchPush(followers: number) {
       LINE_API_BASE_URL: url,
       LOG_LEVEL: 'silent',
     });
-    const deps: Deps = {
-      events: localEvents(() => deps),
+    const deps = benchDeps({
       config,
       store,
       line: createLineClient({
@@ -71,14 +66,8 @@ export async function benchPush(followers: number) {
         apiBaseUrl: url,
         timeoutMs: 30_000,
       }),
-      i18n: createI18n(),
-      log: createLogger('silent'),
-      clock: systemClock,
-      sleep: realSleep,
-      signature: createSignatureVerifier(config.channelSecret),
-      defer: () => {},
-      tuning: { ...DEFAULT_TUNING, jobConcurrency: 16 },
-    };
+      tuning: { jobConcurrency: 16 },
+    });
     const item = await createNews(
       store,
       {

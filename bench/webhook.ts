@@ -54,7 +54,8 @@ export const WEBHOOK_TARGETS = {
   personalP99Growth: 1.5,
 };
 
-interface MockCollect {
+/** What the LINE mock process (bench/webhook-mock.ts) reports and forgets on `collect`. */
+export interface MockCollect {
   replies: [string, number][];
   pushes: [string, number][];
   duplicates: number;
@@ -74,7 +75,7 @@ export interface ServerStatus {
 }
 
 /** Polls the mock until `expected` answers arrived, or nothing new came for `quietMs`. */
-async function waitForAnswers(mock: Child, expected: number, quietMs = 5000): Promise<void> {
+export async function waitForAnswers(mock: Child, expected: number, quietMs = 5000): Promise<void> {
   let last = -1;
   let lastChange = Date.now();
   for (;;) {
@@ -88,7 +89,7 @@ async function waitForAnswers(mock: Child, expected: number, quietMs = 5000): Pr
   }
 }
 
-type Load = { concurrency: number } | { rate: number };
+export type Load = { concurrency: number } | { rate: number };
 
 async function phase(server: Child, mock: Child, url: string, evs: LoadEvent[], load: Load) {
   const mockBefore = await mock.ask<MockCollect>('collect'); // forget anything earlier

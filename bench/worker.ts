@@ -35,6 +35,7 @@ import {
   wallMs,
 } from './load.ts';
 import { round, summarise } from './stats.ts';
+import { type Load, type MockCollect, waitForAnswers } from './webhook.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = join(
@@ -189,31 +190,6 @@ async function startDevWorker(persist: string, mockUrl: string): Promise<DevWork
   }
   return { url, output: () => output, stop };
 }
-
-interface MockCollect {
-  replies: [string, number][];
-  pushes: [string, number][];
-  duplicates: number;
-  violationCount: number;
-  violations: string[];
-}
-
-/** Polls the mock until `expected` answers arrived, or nothing new came for `quietMs`. */
-async function waitForAnswers(mock: Child, expected: number, quietMs: number): Promise<void> {
-  let last = -1;
-  let lastChange = Date.now();
-  for (;;) {
-    const { replies, pushes } = await mock.ask<{ replies: number; pushes: number }>('count');
-    if (replies + pushes >= expected) return;
-    if (replies + pushes !== last) {
-      last = replies + pushes;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > quietMs) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-type Load = { concurrency: number } | { rate: number };
 
 /** One phase: sends `evs`, waits for their answers at the mock, and sums them up. */
 async function phase(mock: Child, url: string, evs: LoadEvent[], load: Load, quietMs: number) {

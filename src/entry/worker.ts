@@ -569,7 +569,7 @@ function configProblem(env: WorkerBindings): string | undefined {
  * handler asks which runtime it runs on. A failure is logged and retried on the next call.
  */
 async function referenceOffices(env: WorkerBindings): Promise<void> {
-  await ensureOfficesOnce(openD1Store(env.DB)).catch((err: unknown) =>
+  await ensureOfficesOnce(() => openD1Store(env.DB)).catch((err: unknown) =>
     createLogger(envState(env).config.logLevel).error('reference offices not loaded', {
       error: err,
     }),

@@ -143,11 +143,11 @@ let loaded: Promise<void> | undefined;
  * Worker entry awaits it before it serves its first request, scheduled run or queue batch (D1
  * has no start-up hook); Node loads them at start-up with `ensureOffices` (every runtime it
  * creates has its own database). The first call reads two rows (writing only when the table is
- * empty or the reference data changed); later calls cost nothing. A failure is not remembered:
- * the next call tries again.
+ * empty or the reference data changed); later calls cost nothing (the store is opened only for
+ * the first). A failure is not remembered: the next call tries again.
  */
-export function ensureOfficesOnce(store: Store): Promise<void> {
-  loaded ??= ensureOffices(store).then(
+export function ensureOfficesOnce(openStore: () => Store): Promise<void> {
+  loaded ??= ensureOffices(openStore()).then(
     () => undefined,
     (err: unknown) => {
       loaded = undefined;

@@ -794,10 +794,10 @@ export function storeContract(driver: ContractDriver): void {
       });
 
       it('ensureOfficesOnce loads on the first call of an isolate, and only then', async () => {
-        await ensureOfficesOnce(store);
+        await ensureOfficesOnce(() => store);
         expect(await countRows(store, offices)).toBe(referenceOffices().length);
         await store.db.delete(offices);
-        await ensureOfficesOnce(store);
+        await ensureOfficesOnce(() => store);
         expect(await countRows(store, offices)).toBe(0);
       });
 

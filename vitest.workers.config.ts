@@ -29,6 +29,7 @@ export default defineConfig(async () => {
             LINE_CHANNEL_SECRET: 'test-channel-secret',
             LINE_CHANNEL_ACCESS_TOKEN: 'dev-access-token',
             AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key',
+            SESSION_SECRET: 'test-session-secret-of-at-least-32-chars',
             LINE_API_BASE_URL: inject('lineMockUrl' as never) as unknown as string,
             LINE_DATA_API_BASE_URL: inject('lineMockUrl' as never) as unknown as string,
           },

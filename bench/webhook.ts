@@ -238,6 +238,7 @@ export async function benchWebhook(options: WebhookBenchOptions) {
     NODE_ENV: 'production',
     LINE_CHANNEL_SECRET: SECRET,
     AUDIT_PSEUDONYM_KEY: 'audit-pseudonym-key-for-tests',
+    SESSION_SECRET: 'session-secret-for-tests-32-chars-long',
     LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
     LINE_API_BASE_URL: hello.url,
     LINE_DATA_API_BASE_URL: hello.url,

@@ -136,6 +136,7 @@ async function startDevWorker(persist: string, mockUrl: string): Promise<DevWork
     LINE_CHANNEL_SECRET: SECRET,
     LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
     AUDIT_PSEUDONYM_KEY: 'audit-pseudonym-key-for-tests',
+    SESSION_SECRET: 'session-secret-for-tests-32-chars-long',
     LINE_API_BASE_URL: mockUrl,
     LINE_DATA_API_BASE_URL: mockUrl,
     PUBLIC_BASE_URL: 'https://bench.example.org',

@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { consoleRoutes } from './routes/console/index.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { linkRoutes } from './routes/link.ts';
 import { MAX_WEBHOOK_BYTES, webhookRoutes } from './routes/webhook.ts';
@@ -34,6 +35,10 @@ export const BODY_LIMITS: readonly { readonly prefix: string; readonly maxBytes:
   // The other admin bodies: a push job (news id, kind, a segment of at most 77 provinces) and
   // bodiless POSTs (cancel, close, handled).
   { prefix: '/admin', maxBytes: 16 * 1024 },
+  // Console forms: a news item as a form (the same fields as /admin/news, URL-encoded: each
+  // Thai character is 9 bytes), and everything else (login, replies, notes) far smaller.
+  { prefix: '/console/news', maxBytes: 256 * 1024 },
+  { prefix: '/console', maxBytes: 32 * 1024 },
 ];
 /** Every other path (health, unknown paths): no route here takes a body. */
 export const DEFAULT_BODY_LIMIT = 8 * 1024;
@@ -133,6 +138,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.route('/', webhookRoutes);
   app.route('/', linkRoutes);
   app.route('/admin', adminRoutes);
+  app.route('/console', consoleRoutes);
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();

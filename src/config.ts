@@ -16,6 +16,9 @@ export interface Config {
   /** HMAC key of the audit log's pseudonyms (never the channel secret: rotating one must not
    * re-key the other). */
   readonly auditPseudonymKey: string;
+  /** SESSION_SECRET: signs operator-console sessions and CSRF tokens, and keys the staff TOTP
+   * secrets' encryption (rotating it signs everyone out and needs TOTP re-enrolment). */
+  readonly sessionSecret: string;
   readonly lineApiBaseUrl: string;
   readonly lineDataApiBaseUrl: string;
   readonly publicBaseUrl: string;
@@ -99,6 +102,13 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   const channelSecret = required('LINE_CHANNEL_SECRET', 'dev-channel-secret');
   const channelAccessToken = required('LINE_CHANNEL_ACCESS_TOKEN', 'dev-access-token');
   const auditPseudonymKey = required('AUDIT_PSEUDONYM_KEY', 'dev-audit-pseudonym-key');
+  const sessionSecret = required('SESSION_SECRET', 'dev-session-secret');
+  if (!development && sessionSecret.length < 32) {
+    throw new ConfigError(
+      'SESSION_SECRET',
+      'must be at least 32 characters (e.g. openssl rand -base64 32)',
+    );
+  }
   const port = parsePort(env.PORT);
   const lineApiBaseUrl = parseOrigin(
     'LINE_API_BASE_URL',
@@ -152,6 +162,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     channelSecret,
     channelAccessToken,
     auditPseudonymKey,
+    sessionSecret,
     lineApiBaseUrl,
     lineDataApiBaseUrl,
     publicBaseUrl,

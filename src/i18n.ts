@@ -38,6 +38,7 @@ import thOffices from '../locales/th/offices.json' with { type: 'json' };
 import thRichmenu from '../locales/th/richmenu.json' with { type: 'json' };
 import thServices from '../locales/th/services.json' with { type: 'json' };
 import th from '../locales/th/translation.json' with { type: 'json' };
+import { CONSOLE_STRINGS } from './console/strings.ts';
 import { KNOWLEDGE_STRINGS } from './knowledge/strings.ts';
 
 export const LANGUAGES = ['th', 'en', 'my', 'km', 'lo'] as const;
@@ -57,6 +58,7 @@ const bundles: Record<Lang, Record<string, unknown>> = {
     ...thRichmenu,
     ...thClaims,
     ...thNotify,
+    console: CONSOLE_STRINGS.th,
   }),
   en: withKnowledge('en', {
     ...en,
@@ -66,6 +68,7 @@ const bundles: Record<Lang, Record<string, unknown>> = {
     ...enRichmenu,
     ...enClaims,
     ...enNotify,
+    console: CONSOLE_STRINGS.en,
   }),
   my: withKnowledge('my', {
     ...my,

@@ -105,6 +105,17 @@ export const RETENTION_SCHEDULE: readonly RetentionRule[] = [
     why: 'The lock-out (src/privacy/link-lockout.ts) counts failures over a window of at most 24 hours.',
   },
   {
+    key: 'staff_flag_messages',
+    table: 'staff_flag_messages',
+    action: 'delete',
+    rows: 'the messages of closed flags; an open flag keeps its conversation',
+    removes:
+      "the conversation shown in the operator console's inbox (what the person wrote, masked; the bot's and the staff's answers)",
+    keepMs: 90 * DAY,
+    after: 'the flag was closed',
+    why: 'It goes with its flag (below): staff can look back at a closed case for three months.',
+  },
+  {
     key: 'staff_flags',
     table: 'staff_flags',
     action: 'delete',
@@ -156,6 +167,26 @@ export const RETENTION_SCHEDULE: readonly RetentionRule[] = [
     after: 'the read',
     why: "Its purpose is the person's right to know who read their data and why; two years covers a request about any read in that time, after which the trail itself is data to minimise.",
   },
+  {
+    key: 'staff_sessions',
+    table: 'staff_sessions',
+    action: 'delete',
+    rows: 'all',
+    removes: 'the signed-in console session (a hash of its id, the account, times)',
+    keepMs: 0,
+    after: 'expiry',
+    why: 'An expired session is refused anyway; signing out deletes it at once.',
+  },
+  {
+    key: 'staff_audit',
+    table: 'staff_audit',
+    action: 'delete',
+    rows: 'all',
+    removes: 'the record of a staff action (who, what, on what, when)',
+    keepMs: 730 * DAY,
+    after: 'the action',
+    why: 'The same two years as the personal-data audit: long enough to answer for any push, reply or change, after which it is data to minimise.',
+  },
 ];
 
 /** Tables about people or chats that no rule prunes, and tables about neither; and why. */
@@ -183,6 +214,10 @@ export const NOT_PRUNED: readonly { readonly tables: readonly string[]; readonly
   {
     tables: ['notification_prefs'],
     why: "The user's choice per category and the consent it was given under (time and wording): kept while it is in force and as the record of that consent; unlinking deletes it (unlink-and-erase).",
+  },
+  {
+    tables: ['staff_accounts'],
+    why: 'Operator-console accounts of SSO staff: kept while the account exists; a disabled account is kept (without any session) so the staff audit trail still names who did what; a supervisor deletes it on request.',
   },
   {
     tables: ['push_jobs'],

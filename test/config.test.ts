@@ -7,6 +7,7 @@ const SECRETS = {
   LINE_CHANNEL_SECRET: 's',
   LINE_CHANNEL_ACCESS_TOKEN: 't',
   AUDIT_PSEUDONYM_KEY: 'k',
+  SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
 } as const;
 
 describe('parseConfig', () => {
@@ -30,7 +31,25 @@ describe('parseConfig', () => {
       'LINE_CHANNEL_SECRET is not set; using the development default',
       'LINE_CHANNEL_ACCESS_TOKEN is not set; using the development default',
       'AUDIT_PSEUDONYM_KEY is not set; using the development default',
+      'SESSION_SECRET is not set; using the development default',
     ]);
+  });
+
+  it('refuses production without a long session secret (operator console), naming it', () => {
+    const env = {
+      NODE_ENV: 'production',
+      LINE_CHANNEL_SECRET: 's',
+      LINE_CHANNEL_ACCESS_TOKEN: 't',
+      AUDIT_PSEUDONYM_KEY: 'k',
+      PUBLIC_BASE_URL: 'https://bot.example',
+    };
+    expect(() => parseConfig(env)).toThrow(/^SESSION_SECRET: is required/);
+    expect(() => parseConfig({ ...env, SESSION_SECRET: 'short' })).toThrow(
+      /^SESSION_SECRET: must be at least 32 characters/,
+    );
+    expect(
+      parseConfig({ ...env, SESSION_SECRET: 'x'.repeat(8) + 'y'.repeat(24) }).sessionSecret,
+    ).toHaveLength(32);
   });
 
   it('refuses production without an audit pseudonym key, and never uses the channel secret for it', () => {
@@ -41,7 +60,11 @@ describe('parseConfig', () => {
       PUBLIC_BASE_URL: 'https://bot.example',
     };
     expect(() => parseConfig(env)).toThrow(/^AUDIT_PSEUDONYM_KEY/);
-    const config = parseConfig({ ...env, AUDIT_PSEUDONYM_KEY: 'k' });
+    const config = parseConfig({
+      ...env,
+      AUDIT_PSEUDONYM_KEY: 'k',
+      SESSION_SECRET: 'z'.repeat(32),
+    });
     expect(config.auditPseudonymKey).toBe('k');
     expect(config.auditPseudonymKey).not.toBe(config.channelSecret);
   });

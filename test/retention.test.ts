@@ -32,7 +32,11 @@ import {
   notifications,
   pushBatches,
   pushJobs,
+  staffAccounts,
+  staffAudit,
+  staffFlagMessages,
   staffFlags,
+  staffSessions,
   unansweredQuestions,
   webhookEvents,
 } from '../src/store/schema.ts';
@@ -193,6 +197,43 @@ function seedBoundaries(): void {
       { userId: 'U1', note: 'open-old', lang: 'th', status: 'open', createdAt: now - 365 * DAY },
     ])
     .run();
+  // Flags 1 (closed out), 2 (closed in), 3 (open): one message each, two on the pruned flag.
+  db.insert(staffFlagMessages)
+    .values([
+      { flagId: 1, at: now - 95 * DAY, direction: 'user', text: 'm-out-1' },
+      { flagId: 1, at: now - 94 * DAY, direction: 'staff', text: 'm-out-2' },
+      { flagId: 2, at: now - 95 * DAY, direction: 'user', text: 'm-in' },
+      { flagId: 3, at: now - 365 * DAY, direction: 'user', text: 'm-open' },
+    ])
+    .run();
+  db.insert(staffAccounts)
+    .values({
+      email: 'staff@sso.go.th',
+      displayName: 'S',
+      role: 'viewer',
+      passwordHash: 'x',
+      createdAt: now - 800 * DAY,
+      updatedAt: now - 800 * DAY,
+    })
+    .run();
+  db.insert(staffSessions)
+    .values([
+      {
+        idHash: 's-out',
+        staffId: 1,
+        createdAt: now - DAY,
+        lastSeenAt: now - DAY,
+        expiresAt: now - 1,
+      },
+      { idHash: 's-in', staffId: 1, createdAt: now - DAY, lastSeenAt: now, expiresAt: now + 1 },
+    ])
+    .run();
+  db.insert(staffAudit)
+    .values([
+      { at: now - 730 * DAY - 1, staffId: 1, actor: 'staff@sso.go.th', action: 'login' },
+      { at: now - 730 * DAY + 1, staffId: 1, actor: 'staff@sso.go.th', action: 'login' },
+    ])
+    .run();
   db.insert(unansweredQuestions)
     .values([
       { at: now - 90 * DAY - 1, lang: 'th', text: 'q-out', alternatives: '[]', confidence: 0.1 },
@@ -311,11 +352,14 @@ const EXPECTED: Record<(typeof PRUNE_KEYS)[number], number> = {
   link_nonces: 1,
   link_codes: 2,
   link_failures: 5,
+  staff_flag_messages: 2,
   staff_flags: 1,
   unanswered_questions: 1,
   'push_batches.recipients': 5,
   notifications: 3,
   audit_log: 2,
+  staff_sessions: 1,
+  staff_audit: 1,
 };
 
 /** Every row of every table, for "nothing changed". */

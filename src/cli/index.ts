@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   restore: () => import('./restore.ts'),
   richmenu: () => import('./richmenu.ts'),
   seed: () => import('./seed.ts'),
+  staff: () => import('./staff.ts'),
 };
 
 const USAGE = `usage: npm run cli -- <command> [args]
@@ -72,6 +73,11 @@ commands:
                       seed the deterministic demo data into DATABASE_PATH
   seed --sql FILE [--people N] [--now ISO]
                       the same demo data as SQL statements for D1 (npm run dev:worker)
+  staff add <email> --role viewer|editor|publisher|supervisor [--name N] [--lang th|en]
+                      an operator-console account; password from stdin, or generated and
+                      printed once
+  staff list | disable | enable | reset-totp | sign-out <email> | role <email> <role>
+                      list accounts; lock one out (ending its sessions); change a role
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -144,10 +144,21 @@ export async function hashLaserCodeWebCrypto(
 }
 
 /** A new hash at the current cost with a random 16-byte salt (new rows, link codes). */
-export async function hashSecret(code: string): Promise<string> {
+export async function hashSecret(
+  code: string,
+  normalise: (code: string) => string = normaliseLaserCode,
+): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-  return hashLaserCodeWebCrypto(code, salt, SECRET_HASH_ITERATIONS, SECRET_HASH_ROUNDS);
+  return format(
+    SECRET_HASH_ROUNDS,
+    SECRET_HASH_ITERATIONS,
+    salt,
+    await deriveChain(normalise(code), salt, SECRET_HASH_ITERATIONS, SECRET_HASH_ROUNDS),
+  );
 }
+
+/** Passwords are compared as typed (only Unicode-normalised), never upper-cased or stripped. */
+export const normalisePassword = (password: string): string => password.normalize('NFC');
 
 async function pbkdf2(
   password: Uint8Array,
@@ -234,8 +245,9 @@ export function parseLaserHash(stored: string): ParsedHash | undefined {
 export async function verifySecret(
   code: string,
   stored: string | undefined,
+  normalise: (code: string) => string = normaliseLaserCode,
 ): Promise<{ ok: boolean; rehash?: string }> {
-  const normalised = normaliseLaserCode(code);
+  const normalised = normalise(code);
   const parsed = stored === undefined ? undefined : parseLaserHash(stored);
   let ok = false;
   let spent = 0;
@@ -252,7 +264,7 @@ export async function verifySecret(
   }
   await pad(normalised, SECRET_HASH_COST - spent);
   if (ok && parsed && parsed.rounds * parsed.iterations < SECRET_HASH_COST) {
-    return { ok, rehash: await hashSecret(code) };
+    return { ok, rehash: await hashSecret(code, normalise) };
   }
   return { ok };
 }

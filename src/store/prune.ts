@@ -34,7 +34,10 @@ import {
   notifications,
   pushBatches,
   pushJobs,
+  staffAudit,
+  staffFlagMessages,
   staffFlags,
+  staffSessions,
   unansweredQuestions,
   webhookEvents,
 } from './schema.ts';
@@ -52,11 +55,14 @@ export const PRUNE_KEYS = [
   'link_nonces',
   'link_codes',
   'link_failures',
+  'staff_flag_messages',
   'staff_flags',
   'unanswered_questions',
   'push_batches.recipients',
   'notifications',
   'audit_log',
+  'staff_sessions',
+  'staff_audit',
 ] as const;
 export type PruneKey = (typeof PRUNE_KEYS)[number];
 
@@ -144,6 +150,13 @@ const TARGETS: Record<PruneKey, Target> = {
     (cutoff) => or(lt(linkCodes.expiresAt, cutoff), lt(linkCodes.usedAt, cutoff))!,
   ),
   link_failures: deleting(linkFailures, (cutoff) => lt(linkFailures.at, cutoff)),
+  // The conversation of a closed flag goes with it (the same period, measured the same way).
+  staff_flag_messages: deleting(staffFlagMessages, (cutoff) =>
+    inArray(
+      staffFlagMessages.flagId,
+      sql`(select ${staffFlags.id} from ${staffFlags} where ${staffFlags.status} = 'closed' and coalesce(${staffFlags.closedAt}, ${staffFlags.createdAt}) < ${cutoff})`,
+    ),
+  ),
   staff_flags: deleting(
     staffFlags,
     (cutoff) =>
@@ -190,6 +203,8 @@ const TARGETS: Record<PruneKey, Target> = {
     chunk: (_store, cutoff, chunk) =>
       sql`${auditLog.id} in (select "id" from (select ${auditLog.id} as "id", ${auditLog.at} as "at" from ${auditLog} order by ${auditLog.id} limit ${chunk}) where "at" < ${cutoff})`,
   },
+  staff_sessions: deleting(staffSessions, (cutoff) => lt(staffSessions.expiresAt, cutoff)),
+  staff_audit: deleting(staffAudit, (cutoff) => lt(staffAudit.at, cutoff)),
 };
 
 /**

@@ -15,7 +15,8 @@ import type { SectionNo } from './news.ts';
 import { accountLinks, insuredPersons, lineUsers, pushBatches, pushJobs } from './schema.ts';
 
 export type JobKind = 'broadcast' | 'multicast';
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+/** `scheduled` waits for its time, `paused` for an operator (both from the operator console). */
+export type JobStatus = PushJobRow['status'];
 
 /** Who a multicast job reaches; every field narrows, none = every active follower. */
 export interface Segment {

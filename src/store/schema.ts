@@ -30,6 +30,8 @@ export const lineUsers = sqliteTable(
     unfollowedAt: integer('unfollowed_at'),
     /** The user said "stop news" (หยุดรับข่าว); cleared when they restart. */
     newsOptOut: integer('news_opt_out', { mode: 'boolean' }).notNull().default(false),
+    /** Staff took this chat over (operator console): the bot stays silent until then (ms). */
+    botPausedUntil: integer('bot_paused_until'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -623,9 +625,15 @@ export const pushJobs = sqliteTable(
     kind: text('kind', { enum: ['broadcast', 'multicast'] }).notNull(),
     /** The segment as JSON ({sections, provinces, languages, linked}); null for broadcast. */
     segment: text('segment'),
-    status: text('status', { enum: ['pending', 'running', 'done', 'failed', 'cancelled'] })
+    status: text('status', {
+      enum: ['scheduled', 'pending', 'running', 'paused', 'done', 'failed', 'cancelled'],
+    })
       .notNull()
       .default('pending'),
+    /** `scheduled` jobs start at this time (ms); null = at once. */
+    scheduledAt: integer('scheduled_at'),
+    /** The staff account that created it (operator console); null = admin API or CLI. */
+    createdBy: integer('created_by'),
     totalRecipients: integer('total_recipients').notNull().default(0),
     sentRecipients: integer('sent_recipients').notNull().default(0),
     batchesTotal: integer('batches_total').notNull().default(0),
@@ -686,6 +694,11 @@ export const staffFlags = sqliteTable(
       .default('open'),
     createdAt: integer('created_at').notNull(),
     closedAt: integer('closed_at'),
+    /** The staff account that closed it, and its closing note (masked). */
+    closedBy: integer('closed_by'),
+    closeNote: text('close_note'),
+    /** The last message in either direction (ms), for the inbox order. */
+    lastMessageAt: integer('last_message_at'),
   },
   (t) => [index('staff_flags_status_idx').on(t.status, t.createdAt)],
 );
@@ -713,5 +726,130 @@ export const unansweredQuestions = sqliteTable(
   (t) => [
     index('unanswered_questions_at_idx').on(t.at),
     index('unanswered_questions_topic_idx').on(t.topic, t.at),
+  ],
+);
+
+/**
+ * The conversation of a flagged chat, as the operator console's inbox shows it: what the user
+ * wrote while the flag was open (masked), the bot's and the staff's answers. Kept with its flag.
+ */
+export const staffFlagMessages = sqliteTable(
+  'staff_flag_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    flagId: integer('flag_id')
+      .notNull()
+      .references(() => staffFlags.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    direction: text('direction', { enum: ['user', 'bot', 'staff'] }).notNull(),
+    /** The staff account that wrote it (direction `staff`). */
+    staffId: integer('staff_id'),
+    /** Masked (national IDs, laser codes, dates, phone numbers); at most 2,000 characters. */
+    text: text('text').notNull(),
+    /** Staff replies: the X-Line-Retry-Key of the push, and whether LINE accepted it. */
+    retryKey: text('retry_key'),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }),
+  },
+  (t) => [index('staff_flag_messages_flag_idx').on(t.flagId, t.at)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// The operator console (C15): staff accounts, their sessions, and the audit trail of staff actions.
+
+export const STAFF_ROLES = ['viewer', 'editor', 'publisher', 'supervisor'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const staffAccounts = sqliteTable(
+  'staff_accounts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Lower case. */
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: STAFF_ROLES }).notNull(),
+    /** PBKDF2-SHA-256, 600,000 iterations (src/store/laser-code.ts `hashSecret`). */
+    passwordHash: text('password_hash').notNull(),
+    /** The TOTP secret, AES-GCM encrypted under a key derived from SESSION_SECRET; null = none. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: integer('totp_enabled_at'),
+    /** The last TOTP time step accepted (a code is never accepted twice). */
+    totpLastStep: integer('totp_last_step'),
+    /** The console language (th, en). */
+    lang: text('lang').notNull().default('th'),
+    /** Sessions created before this are void ("sign out everywhere", password change, disable). */
+    sessionsValidAfter: integer('sessions_valid_after').notNull().default(0),
+    disabledAt: integer('disabled_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('staff_accounts_email_idx').on(t.email)],
+);
+
+/** A signed-in browser. The cookie carries the id and an HMAC of it; the row can be revoked. */
+export const staffSessions = sqliteTable(
+  'staff_sessions',
+  {
+    /** SHA-256 of the random session id (the cookie holds the id itself). */
+    idHash: text('id_hash').primaryKey(),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staffAccounts.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** False until a role that needs a second factor has given one (TOTP enrolment pending). */
+    mfaDone: integer('mfa_done', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    index('staff_sessions_staff_idx').on(t.staffId),
+    index('staff_sessions_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/** Every staff action: who, what, on what, when (kept 2 years, like the personal-data audit). */
+export const staffAudit = sqliteTable(
+  'staff_audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    /** null for the CLI and the admin API (actor says which). */
+    staffId: integer('staff_id'),
+    /** The account's e-mail at the time, or `cli`, `admin-api`. */
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    /** What it was done to, e.g. `news:12`, `push_job:4`, `staff:3`, `flag:9`. */
+    target: text('target'),
+    /** Short JSON with the details (never a national ID: masked). */
+    detail: text('detail'),
+  },
+  (t) => [index('staff_audit_at_idx').on(t.at), index('staff_audit_staff_idx').on(t.staffId, t.at)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Imports in progress (src/store/imports.ts).
+
+/**
+ * The validated rows of an import on their way into their table, invisible to the app: the
+ * importer writes them here in chunks (each a JSON array of rows, each row an array of values in
+ * the import's column order), then ONE atomic batch moves every chunk of the import into its
+ * table and deletes them. An import that fails or dies before that leaves its table untouched;
+ * its rows here are deleted by the importer, or else by retention (src/retention.ts).
+ */
+export const importStaging = sqliteTable(
+  'import_staging',
+  {
+    /** One import (a random UUID). */
+    importId: text('import_id').notNull(),
+    /** The chunk's position in the file: rows are moved in this order. */
+    seq: integer('seq').notNull(),
+    /** The table the rows go to. */
+    tableName: text('table_name').notNull(),
+    /** JSON: an array of rows, each an array of column values. */
+    rows: text('rows').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.importId, t.seq] }),
+    index('import_staging_created_idx').on(t.createdAt),
   ],
 );

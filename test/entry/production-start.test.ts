@@ -134,6 +134,7 @@ const productionEnv = (dbName: string, threads: string): Record<string, string> 
   LINE_CHANNEL_SECRET: SECRET,
   LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
   AUDIT_PSEUDONYM_KEY: 'production-audit-pseudonym-key',
+  SESSION_SECRET: 'production-session-secret-32-chars-long',
   PUBLIC_BASE_URL: 'https://bot.example',
   PORT: '0',
   DATABASE_PATH: join(tmp, dbName),

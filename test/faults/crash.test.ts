@@ -75,6 +75,7 @@ async function startServer(label: string): Promise<Server> {
       LINE_CHANNEL_SECRET: TEST_SECRET,
       LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,
       AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key',
+      SESSION_SECRET: 'test-session-secret-of-at-least-32-chars',
       SEED_DEMO: '0',
       LOG_LEVEL: 'warn',
     },

@@ -63,6 +63,7 @@ describe(`soak: ${RATE} events/s for ${SECONDS} s against the real server`, () =
         NODE_ENV: 'production',
         LINE_CHANNEL_SECRET: SECRET,
         AUDIT_PSEUDONYM_KEY: 'audit-pseudonym-key-for-tests',
+        SESSION_SECRET: 'session-secret-for-tests-32-chars-long',
         LINE_CHANNEL_ACCESS_TOKEN: 'dev-access-token',
         LINE_API_BASE_URL: mock.url,
         LINE_DATA_API_BASE_URL: mock.url,

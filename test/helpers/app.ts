@@ -44,6 +44,7 @@ export async function createTestApp(options: {
       LINE_CHANNEL_SECRET: TEST_SECRET,
       LINE_CHANNEL_ACCESS_TOKEN: TEST_TOKEN,
       AUDIT_PSEUDONYM_KEY: 'test-audit-pseudonym-key',
+      SESSION_SECRET: 'test-session-secret-of-at-least-32-chars',
       LINE_API_BASE_URL: options.lineApiBaseUrl,
       LINE_DATA_API_BASE_URL: options.lineApiBaseUrl,
       SEED_DEMO: '0',

@@ -30,6 +30,7 @@ beforeEach(() => {
   process.env.LINE_CHANNEL_ACCESS_TOKEN = 'dev-access-token';
   process.env.LINE_CHANNEL_SECRET = 'test-channel-secret';
   process.env.AUDIT_PSEUDONYM_KEY = 'test-audit-pseudonym-key';
+  process.env.SESSION_SECRET = 'test-session-secret-of-at-least-32-chars';
   process.env.NODE_ENV = 'test';
   stdout = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {

@@ -1962,6 +1962,9 @@ export function storeContract(driver: ContractDriver): void {
           'push_batches.recipients': 3,
           notifications: 2,
           audit_log: 3,
+          staff_flag_messages: 0,
+          staff_sessions: 0,
+          staff_audit: 0,
         };
         for (const key of PRUNE_KEYS) {
           expect(await countPrunable(store, key, cutoff), key).toBe(expected[key]);

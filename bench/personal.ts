@@ -26,7 +26,7 @@ export async function benchPersonal(people: number, queries = 2000) {
     const store = openNodeStore(path);
     migrateNodeStore(store);
     const seedStart = now();
-    await seedDemoData(store, { people });
+    await seedDemoData(store, { people, prepared: store.sqlite });
     const seedMs = now() - seedStart;
 
     const config = parseConfig({ NODE_ENV: 'development', DATABASE_PATH: path });

@@ -217,7 +217,7 @@ export async function prepareDatabase(path: string, people: number, pool: UserPo
   try {
     migrateNodeStore(store);
     const started = performance.now();
-    await seedDemoData(store, { people });
+    await seedDemoData(store, { people, prepared: store.sqlite });
     const maxId = (
       store.sqlite.prepare('select max(id) as m from insured_persons').get() as { m: number }
     ).m;

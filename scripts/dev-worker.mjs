@@ -3,11 +3,13 @@
  *
  * 1. `wrangler d1 migrations apply DB --local`: drizzle/ into the local D1 (no prompt).
  * 2. With SEED_DEMO on (`1`; unset counts as `1` in development, as for `npm start`) and no demo
- *    data of this version in the local D1 yet: the deterministic demo data, the same rows the
- *    Node seed writes (`npm run cli -- seed --sql`), loaded with `wrangler d1 execute DB --local
- *    --file` (one batch: all of it or nothing). SEED_DEMO_PEOPLE people (default 300, so it is
- *    quick), generated for SEED_DEMO_NOW (an ISO date; default now). A local D1 holding people
- *    the demo seed did not write is left alone; `--reseed` replaces the demo rows anyway.
+ *    data of this version in the local D1 yet: the deterministic demo data, written by the same
+ *    seeder and store code as on Node (`npm run cli -- seed --d1 --local`: wrangler's
+ *    getPlatformProxy on the same local state, closed before `wrangler dev` starts).
+ *    SEED_DEMO_PEOPLE people (default 300, so it is quick), generated for SEED_DEMO_NOW (an ISO
+ *    date; default now). A local D1 holding people the demo seed did not write is left alone;
+ *    `--reseed` replaces the demo rows anyway. A seed that dies half way is marked in progress
+ *    and wiped and redone at the next start.
  * 3. `wrangler dev` on PORT (default 8787) with the SPEC §3.1 variables found in this process's
  *    environment (LINE_*, PUBLIC_BASE_URL, ADMIN_TOKEN, AUDIT_PSEUDONYM_KEY, SESSION_SECRET,
  *    SEED_DEMO, LOG_LEVEL, CLIENT_IP_HEADER, NOTIFY_*, PUSH_RATE_PER_SECOND) and NODE_ENV
@@ -26,7 +28,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,6 +51,9 @@ const FORWARDED = new Set([
   'PUSH_RATE_PER_SECOND',
 ]);
 const FORWARDED_PREFIXES = ['LINE_', 'NOTIFY_'];
+
+/** The environment as this script was started, for wrangler. */
+const STARTED_ENV = { ...process.env };
 
 const say = (line) => process.stderr.write(`dev:worker: ${line}\n`);
 
@@ -155,7 +160,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSigna
  */
 function wrangler(args, { capture = false, interactive = false } = {}) {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    // The environment this script was started with (the seeder may have run in between).
+    const env = { ...STARTED_ENV };
     // No usage metrics from local development unless asked for.
     env.WRANGLER_SEND_METRICS ??= 'false';
     child = spawn(process.execPath, [WRANGLER, ...args], {
@@ -191,37 +197,7 @@ async function mustSucceed(what, args) {
 // ---------------------------------------------------------------------------------------------
 // Demo data
 
-async function seedState(persist) {
-  const sql =
-    "SELECT (SELECT value FROM meta WHERE key = 'demo_seed') AS version, " +
-    "EXISTS (SELECT 1 FROM meta WHERE key = 'demo_seed_in_progress') AS inProgress, " +
-    'EXISTS (SELECT 1 FROM insured_persons) AS hasPeople';
-  const stdout = await mustSucceed('reading the local D1', [
-    'd1',
-    'execute',
-    'DB',
-    '--local',
-    ...persist,
-    '--json',
-    '--command',
-    sql,
-  ]);
-  let parsed;
-  try {
-    parsed = JSON.parse(stdout);
-  } catch {
-    throw new Error(`wrangler d1 execute --json printed no JSON:\n${stdout}`);
-  }
-  const row = parsed?.[0]?.results?.[0];
-  if (!row) throw new Error(`unexpected answer from the local D1: ${stdout}`);
-  return {
-    version: row.version ?? undefined,
-    inProgress: Boolean(row.inProgress),
-    hasPeople: Boolean(row.hasPeople),
-  };
-}
-
-async function seedDemo(persist, { reseed }) {
+async function seedDemo(persistTo, { reseed }) {
   const peopleText = process.env.SEED_DEMO_PEOPLE || String(DEFAULT_DEMO_PEOPLE);
   const people = Number(peopleText.replace(/_/g, ''));
   if (!Number.isInteger(people) || people < 1 || people > 10_000_000) {
@@ -235,38 +211,25 @@ async function seedDemo(persist, { reseed }) {
 
   // TypeScript from here on (what `node --import tsx` does); only when seeding.
   await import('tsx');
-  const { DEMO_SEED_VERSION } = await import('../src/store/seed.ts');
-  const { writeDemoDataSql } = await import('../src/cli/seed.ts');
-
-  const state = await seedState(persist);
-  if (!reseed && state.version === DEMO_SEED_VERSION && !state.inProgress) {
-    say(`the local D1 has demo data v${DEMO_SEED_VERSION} already (--reseed to replace it)`);
-    return;
-  }
-  if (!reseed && state.hasPeople && state.version === undefined && !state.inProgress) {
+  const { seedD1 } = await import('../src/cli/seed.ts');
+  const started = performance.now();
+  // The directory wrangler dev is given (relative to this project, where wrangler runs).
+  const target = { remote: false, ...(persistTo ? { persistTo: resolve(ROOT, persistTo) } : {}) };
+  const { report } = await seedD1(target, { people, now, force: reseed });
+  if (!report.seeded) {
     say(
-      'not seeding: insured_persons has rows that the demo seed did not write ' +
-        '(--reseed replaces the demo tables)',
+      report.reason === 'already seeded'
+        ? `the local D1 has demo data v${report.version} already (--reseed to replace it)`
+        : 'not seeding: insured_persons has rows that the demo seed did not write ' +
+            '(--reseed replaces the demo tables)',
     );
     return;
   }
-  const started = performance.now();
-  const file = join(tempDir, 'demo-data.sql');
-  const { rows, statements } = await writeDemoDataSql(file, { people, now });
-  await mustSucceed('loading the demo data', [
-    'd1',
-    'execute',
-    'DB',
-    '--local',
-    ...persist,
-    '--file',
-    file,
-  ]);
-  rmSync(file, { force: true });
+  const rows = Object.values(report.counts ?? {}).reduce((sum, n) => sum + n, 0);
   say(
-    `seeded demo data v${DEMO_SEED_VERSION} into the local D1: ${people.toLocaleString('en')} ` +
-      `people, ${rows.toLocaleString('en')} rows in ${statements} statements, for ` +
-      `${now.toISOString()} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    `seeded demo data v${report.version} into the local D1: ${people.toLocaleString('en')} ` +
+      `people, ${rows.toLocaleString('en')} rows, for ${now.toISOString()} ` +
+      `(${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 
@@ -290,7 +253,7 @@ async function main() {
   const applied = Number(/About to apply (\d+) migration/.exec(migrated)?.[1] ?? 0);
   say(`local D1 migrated (${applied ? `${applied} migration(s) applied` : 'up to date'})`);
 
-  if (vars.SEED_DEMO === '1') await seedDemo(persist, args);
+  if (vars.SEED_DEMO === '1') await seedDemo(args.persistTo, args);
 
   const envFile = join(tempDir, 'worker.env');
   writeFileSync(

@@ -105,6 +105,17 @@ export const RETENTION_SCHEDULE: readonly RetentionRule[] = [
     why: 'The lock-out (src/privacy/link-lockout.ts) counts failures over a window of at most 24 hours.',
   },
   {
+    key: 'import_staging',
+    table: 'import_staging',
+    action: 'delete',
+    rows: 'all: the staged rows of an import that never reached its final step (a finished or failed import deletes its own at once)',
+    removes:
+      "the rows of an extract on their way into their table (a copy of SSO's records: national IDs, names, contributions, claims)",
+    keepMs: DAY,
+    after: 'staging',
+    why: 'An import moves its staged rows into their table within minutes (src/store/imports.ts); rows left behind by one that crashed or lost its connection are a copy of personal data that nothing will use. A day covers the longest import (a national file to a remote D1); an import whose rows were deleted before its final step writes nothing, as it checks that every chunk is there.',
+  },
+  {
     key: 'staff_flag_messages',
     table: 'staff_flag_messages',
     action: 'delete',

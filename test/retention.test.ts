@@ -22,6 +22,7 @@ import * as schema from '../src/store/schema.ts';
 import {
   accountLinks,
   auditLog,
+  importStaging,
   insuredPersons,
   lineUsers,
   linkCodes,
@@ -174,6 +175,22 @@ function seedBoundaries(): void {
       ...[1, 2, 3, 4, 5].map((i) => ({ key: `f-out-${i}`, at: now - 24 * HOUR - i })),
       { key: 'f-in', at: now - 24 * HOUR + 1 },
     ])
+    .run();
+  // Chunks of imports that never finished: deleted a day after staging.
+  db.insert(importStaging)
+    .values(
+      [
+        ['i-out-1', now - DAY - 1],
+        ['i-out-2', now - 3 * DAY],
+        ['i-in', now - DAY + 1],
+      ].map(([importId, createdAt]) => ({
+        importId: importId as string,
+        seq: 0,
+        tableName: 'contributions',
+        rows: '[[1,"2025-01","self",480000,43200,0,12000,0,null]]',
+        createdAt: createdAt as number,
+      })),
+    )
     .run();
 
   db.insert(staffFlags)
@@ -352,6 +369,7 @@ const EXPECTED: Record<(typeof PRUNE_KEYS)[number], number> = {
   link_nonces: 1,
   link_codes: 2,
   link_failures: 5,
+  import_staging: 2,
   staff_flag_messages: 2,
   staff_flags: 1,
   unanswered_questions: 1,
@@ -482,6 +500,13 @@ describe('runRetention', () => {
         .all()
         .map((r) => r.key),
     ).toEqual(['f-in']);
+    expect(
+      db
+        .select()
+        .from(importStaging)
+        .all()
+        .map((r) => r.importId),
+    ).toEqual(['i-in']);
     expect(
       db
         .select()

@@ -1,14 +1,18 @@
 /**
  * `npm run cli -- seed [--people N] [--now ISO] [--force]`: migrates DATABASE_PATH and seeds the
- * deterministic demo data (Node only). `--force` wipes the demo tables (and account links) and
- * seeds again even when this version is already there.
+ * deterministic demo data. `--force` wipes the demo tables (and account links) and seeds again
+ * even when this version is already there.
  *
- * `seed --sql FILE [--people N] [--now ISO]`: the same rows as SQL for D1 instead. The Node seeder
- * fills a temporary SQLite file and its demo tables are written out as `INSERT` statements, each
- * under D1's statement-size limit, after `DELETE`s of any earlier demo rows (as `--force` does)
- * and with the `meta` demo-seed record last. `npm run dev:worker` loads it into the local D1
- * with `wrangler d1 execute DB --local --file FILE` (one batch: all of it or nothing).
- * DATABASE_PATH is not touched.
+ * `seed --d1 [--local [--persist-to DIR] | --remote] [--config FILE] [--people N] [--now ISO]
+ * [--force]`: the same seed into the Worker's D1 (binding `DB`), through the same store code
+ * (src/cli/import.ts `openCliD1`: wrangler's getPlatformProxy; the D1 must be migrated).
+ * `npm run dev:worker` seeds its local D1 this way.
+ *
+ * `seed --sql FILE [--people N] [--now ISO]`: the same rows as SQL text instead (for
+ * `wrangler d1 execute --file`; the Worker bench loads its D1 with it). The seeder fills a
+ * temporary SQLite file and its demo tables are written out as `INSERT` statements, each under
+ * D1's statement-size limit, after `DELETE`s of any earlier demo rows (as `--force` does) and
+ * with the `meta` demo-seed record last. DATABASE_PATH is not touched.
  */
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -18,10 +22,25 @@ import type Database from 'better-sqlite3';
 import { parseConfig } from '../config.ts';
 import { DEFAULT_DEMO_PEOPLE, DEMO_TABLES } from '../store/demo-data.ts';
 import { migrateNodeStore, openNodeStore } from '../store/node.ts';
-import { DEMO_SEED_VERSION, seedDemoData } from '../store/seed.ts';
+import {
+  DEMO_SEED_VERSION,
+  type SeedOptions,
+  type SeedReport,
+  seedDemoData,
+} from '../store/seed.ts';
+import {
+  D1OpenError,
+  type D1Target,
+  d1TargetOf,
+  newD1Args,
+  openCliD1,
+  parseD1Arg,
+} from './import.ts';
 
 const USAGE =
   'usage: npm run cli -- seed [--people N] [--now ISO-date] [--force]\n' +
+  '       npm run cli -- seed --d1 [--local [--persist-to DIR] | --remote] [--config FILE]\n' +
+  "                               [--people N] [--now ISO-date] [--force]   (the Worker's D1)\n" +
   '       npm run cli -- seed --sql FILE [--people N] [--now ISO-date]   (SQL for D1; - = stdout)\n';
 
 export interface SeedArgs {
@@ -29,6 +48,8 @@ export interface SeedArgs {
   force: boolean;
   /** Write the demo data as SQL for D1 to this file (`-`: stdout) instead of seeding. */
   sql?: string;
+  /** Seed the Worker's D1 instead of DATABASE_PATH. */
+  d1?: D1Target;
   /** The date the data is generated for (default: now). */
   now?: Date;
 }
@@ -38,8 +59,15 @@ export function parseSeedArgs(args: readonly string[]): SeedArgs | string {
   let force = false;
   let sql: string | undefined;
   let now: Date | undefined;
+  const d1 = newD1Args();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    const took = parseD1Arg(args, i, d1);
+    if (typeof took === 'string') return took;
+    if (took > 0) {
+      i += took - 1;
+      continue;
+    }
     const optionValue = (name: string): string | undefined =>
       arg === name ? args[++i] : arg.slice(name.length + 1);
     if (arg === '--force') force = true;
@@ -67,7 +95,29 @@ export function parseSeedArgs(args: readonly string[]): SeedArgs | string {
   if (sql !== undefined && force) {
     return '--force does not apply to --sql (the SQL always replaces earlier demo rows)';
   }
-  return { people, force, ...(sql !== undefined ? { sql } : {}), ...(now ? { now } : {}) };
+  const target = d1TargetOf(d1);
+  if (typeof target === 'string') return target;
+  if (target && sql !== undefined) return 'give --d1 or --sql, not both';
+  return {
+    people,
+    force,
+    ...(sql !== undefined ? { sql } : {}),
+    ...(target ? { d1: target } : {}),
+    ...(now ? { now } : {}),
+  };
+}
+
+/** Seeds the Worker's D1 (`seed --d1`, `npm run dev:worker`); throws D1OpenError. */
+export async function seedD1(
+  target: D1Target,
+  options: SeedOptions,
+): Promise<{ report: SeedReport; where: string }> {
+  const d1 = await openCliD1(target);
+  try {
+    return { report: await seedDemoData(d1.store, options), where: d1.where };
+  } finally {
+    await d1.close();
+  }
 }
 
 export async function run(args: string[] = []): Promise<number> {
@@ -78,53 +128,70 @@ export async function run(args: string[] = []): Promise<number> {
     return parsed ? 2 : 0;
   }
   if (parsed.sql !== undefined) return runSql(parsed, parsed.sql);
+  const tty = process.stderr.isTTY;
+  const options: SeedOptions = {
+    people: parsed.people,
+    force: parsed.force,
+    ...(parsed.now ? { now: parsed.now } : {}),
+    onProgress: (done, total) => {
+      if (tty)
+        process.stderr.write(
+          `\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} people`,
+        );
+    },
+  };
+  if (parsed.d1) {
+    try {
+      const { report, where } = await seedD1(parsed.d1, options);
+      if (tty) process.stderr.write('\n');
+      printReport(report, where);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof D1OpenError)) throw err;
+      process.stderr.write(`seed: ${err.message}\n`);
+      return 1;
+    }
+  }
   const config = parseConfig(process.env);
   const store = openNodeStore(config.databasePath);
   try {
     migrateNodeStore(store);
-    const tty = process.stderr.isTTY;
-    const report = await seedDemoData(store, {
-      people: parsed.people,
-      force: parsed.force,
-      ...(parsed.now ? { now: parsed.now } : {}),
-      onProgress: (done, total) => {
-        if (tty)
-          process.stderr.write(
-            `\r  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} people`,
-          );
-      },
-    });
+    const report = await seedDemoData(store, options);
     if (tty) process.stderr.write('\n');
-    if (!report.seeded) {
-      process.stdout.write(
-        `${config.databasePath}: nothing seeded (${report.reason ?? 'already seeded'}; demo data v${report.version || '?'}). Use --force to seed again.\n`,
-      );
-      return 0;
-    }
-    const c = report.counts!;
-    const rows: [string, number][] = [
-      ['employers', c.employers],
-      ['hospitals', c.hospitals],
-      ['insured_persons', c.insuredPersons],
-      ['contributions', c.contributions],
-      ['hospital_registrations', c.hospitalRegistrations],
-      ['unemployment_claims', c.unemploymentClaims],
-      ['claim_status_history', c.claimStatusHistory],
-      ['unemployment_payments', c.unemploymentPayments],
-      ['benefit_claims', c.benefitClaims],
-      ['benefit_claim_history', c.benefitClaimHistory],
-      ['benefit_payments', c.benefitPayments],
-    ];
-    const width = Math.max(...rows.map(([name]) => name.length));
-    let out = `seeded demo data v${report.version} into ${config.databasePath}\n`;
-    for (const [name, n] of rows)
-      out += `  ${name.padEnd(width)}  ${n.toLocaleString('en').padStart(11)}\n`;
-    out += `elapsed ${((report.elapsedMs ?? 0) / 1000).toFixed(1)} s\n`;
-    process.stdout.write(out);
+    printReport(report, config.databasePath);
   } finally {
     store.close();
   }
   return 0;
+}
+
+function printReport(report: SeedReport, where: string): void {
+  if (!report.seeded) {
+    process.stdout.write(
+      `${where}: nothing seeded (${report.reason ?? 'already seeded'}; demo data v${report.version || '?'}). Use --force to seed again.\n`,
+    );
+    return;
+  }
+  const c = report.counts!;
+  const rows: [string, number][] = [
+    ['employers', c.employers],
+    ['hospitals', c.hospitals],
+    ['insured_persons', c.insuredPersons],
+    ['contributions', c.contributions],
+    ['hospital_registrations', c.hospitalRegistrations],
+    ['unemployment_claims', c.unemploymentClaims],
+    ['claim_status_history', c.claimStatusHistory],
+    ['unemployment_payments', c.unemploymentPayments],
+    ['benefit_claims', c.benefitClaims],
+    ['benefit_claim_history', c.benefitClaimHistory],
+    ['benefit_payments', c.benefitPayments],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  let out = `seeded demo data v${report.version} into ${where}\n`;
+  for (const [name, n] of rows)
+    out += `  ${name.padEnd(width)}  ${n.toLocaleString('en').padStart(11)}\n`;
+  out += `elapsed ${((report.elapsedMs ?? 0) / 1000).toFixed(1)} s\n`;
+  process.stdout.write(out);
 }
 
 async function runSql(args: SeedArgs, file: string): Promise<number> {
@@ -176,9 +243,12 @@ export async function writeDemoDataSql(
   const fd = file === '-' ? undefined : openSync(file, 'w');
   try {
     migrateNodeStore(store);
+    // A throwaway file read back as SQL (the Worker bench's loader): the prepared-statement
+    // writer, the same rows in half the time.
     const report = await seedDemoData(store, {
       people: options.people ?? DEFAULT_DEMO_PEOPLE,
       ...(options.now ? { now: options.now } : {}),
+      prepared: store.sqlite,
     });
     if (!report.seeded) throw new Error(`the demo seed wrote nothing: ${report.reason ?? '?'}`);
     let statements = 0;

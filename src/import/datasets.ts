@@ -7,12 +7,12 @@
  * entry in `DATASETS` below, plus its table in docs/import-formats.md. If it references rows of
  * another table, add a `RefKind` with its lookup in index.ts (`REF_LOOKUPS`).
  */
-import type Database from 'better-sqlite3';
 import { isValidNationalId, maskNationalId } from '../nlu/entities.ts';
 import { PROVINCES } from '../nlu/provinces.ts';
 import { isWeeklyHours, parseHoursText } from '../offices/hours.ts';
 import { PASSPORT_COUNTRIES } from '../pages/link-page.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
+import type { SqlValue } from '../store/imports.ts';
 import {
   hashSecret,
   isLaserCodeFormat,
@@ -29,7 +29,7 @@ import {
   CLAIM_STATUSES,
 } from '../store/schema.ts';
 
-export type SqlValue = string | number | null;
+export type { SqlValue };
 
 /** A problem with one field (or the whole row, without `column`). */
 export interface FieldError {
@@ -79,7 +79,16 @@ export interface ParsedRow extends ParsedFields {
 }
 
 export interface PrepareContext {
-  db: Database.Database;
+  /**
+   * The stored rows of `table` whose `keyColumn` is one of `keys` (only `columns` read), by key
+   * (through the store, on either driver; src/store/imports.ts `findByKeys`).
+   */
+  find(
+    table: string,
+    keyColumn: string,
+    keys: Iterable<string>,
+    columns: readonly string[],
+  ): Promise<Map<string, Record<string, SqlValue>>>;
   /** Report a row error. */
   error(line: number, error: FieldError): void;
   /** True once the file has any error: check what can be checked, skip costly work. */
@@ -552,13 +561,18 @@ const personsDataset: DatasetDef = {
    * person not stored yet.
    */
   async prepare(rows, ctx) {
-    const existing = ctx.db.prepare<[string], { laser_code_hash: string }>(
-      'SELECT laser_code_hash FROM insured_persons WHERE national_id = ?',
+    const pending = rows.filter((row) => !row.failed && row.values.laser_code_hash === null);
+    const existing = await ctx.find(
+      'insured_persons',
+      'national_id',
+      pending.map((row) => row.values.national_id as string),
+      ['laser_code_hash'],
     );
     const toHash: { row: ParsedRow; code: string; stored: string | undefined }[] = [];
-    for (const row of rows) {
-      if (row.failed || row.values.laser_code_hash !== null) continue;
-      const stored = existing.get(row.values.national_id as string)?.laser_code_hash;
+    for (const row of pending) {
+      const stored = existing.get(row.values.national_id as string)?.laser_code_hash as
+        | string
+        | undefined;
       const code = row.secret?.laser_code;
       if (code !== undefined) {
         toHash.push({ row, code, stored });
@@ -848,12 +862,15 @@ const claimsDataset: DatasetDef = {
   },
   /** A claim number is one claim: not also a benefit claim. */
   async prepare(rows, ctx) {
-    const other = ctx.db
-      .prepare<[string], number>('SELECT 1 FROM benefit_claims WHERE id = ?')
-      .pluck();
-    for (const row of rows) {
-      if (row.failed) continue;
-      if (other.get(row.values.id as string) !== undefined) {
+    const live = rows.filter((row) => !row.failed);
+    const other = await ctx.find(
+      'benefit_claims',
+      'id',
+      live.map((row) => row.values.id as string),
+      [],
+    );
+    for (const row of live) {
+      if (other.has(row.values.id as string)) {
         ctx.error(row.line, {
           column: 'id',
           message: `"${row.values.id}" is already a benefit claim (benefit-claims): use its own number`,
@@ -990,29 +1007,22 @@ interface StoredBenefitClaim {
   installments: number | null;
 }
 
-/** Looks benefit claims up by id, once per id (for `prepare`). */
-function benefitClaimLookup(ctx: PrepareContext) {
-  const statement = ctx.db.prepare<[string], StoredBenefitClaim>(
-    'SELECT filed_date, status, installments FROM benefit_claims WHERE id = ?',
-  );
-  const cache = new Map<string, StoredBenefitClaim | undefined>();
-  return (id: string) => {
-    if (!cache.has(id)) cache.set(id, statement.get(id));
-    return cache.get(id);
-  };
-}
-
 /**
  * The claim of each row (history, payments): it must be imported, and `dateColumn` must not be
  * before the claim was filed. Returns the rows whose claim was found, with the claim.
  */
-function checkBenefitClaims(rows: ParsedRow[], ctx: PrepareContext, dateColumn: string) {
-  const lookup = benefitClaimLookup(ctx);
+async function checkBenefitClaims(rows: ParsedRow[], ctx: PrepareContext, dateColumn: string) {
+  const live = rows.filter((row) => !row.failed);
+  const claims = await ctx.find(
+    'benefit_claims',
+    'id',
+    live.map((row) => row.values.claim_id as string),
+    ['filed_date', 'status', 'installments'],
+  );
   const found: { row: ParsedRow; claim: StoredBenefitClaim }[] = [];
-  for (const row of rows) {
-    if (row.failed) continue;
+  for (const row of live) {
     const id = row.values.claim_id as string;
-    const claim = lookup(id);
+    const claim = claims.get(id) as StoredBenefitClaim | undefined;
     if (claim === undefined) {
       ctx.error(row.line, {
         column: 'claim_id',
@@ -1136,12 +1146,15 @@ const benefitClaimsDataset: DatasetDef = {
   },
   /** A claim number is one claim: not also an unemployment claim. */
   async prepare(rows, ctx) {
-    const unemployment = ctx.db
-      .prepare<[string], number>('SELECT 1 FROM unemployment_claims WHERE id = ?')
-      .pluck();
-    for (const row of rows) {
-      if (row.failed) continue;
-      if (unemployment.get(row.values.id as string) !== undefined) {
+    const live = rows.filter((row) => !row.failed);
+    const unemployment = await ctx.find(
+      'unemployment_claims',
+      'id',
+      live.map((row) => row.values.id as string),
+      [],
+    );
+    for (const row of live) {
+      if (unemployment.has(row.values.id as string)) {
         ctx.error(row.line, {
           column: 'id',
           message: `"${row.values.id}" is already an unemployment claim (claims): use its own number`,
@@ -1189,7 +1202,7 @@ const benefitClaimStatusDataset: DatasetDef = {
     };
   },
   async prepare(rows, ctx) {
-    checkBenefitClaims(rows, ctx, 'at');
+    await checkBenefitClaims(rows, ctx, 'at');
   },
 };
 
@@ -1236,7 +1249,7 @@ const benefitPaymentsDataset: DatasetDef = {
     };
   },
   async prepare(rows, ctx) {
-    for (const { row, claim } of checkBenefitClaims(rows, ctx, 'pay_date')) {
+    for (const { row, claim } of await checkBenefitClaims(rows, ctx, 'pay_date')) {
       const installment = row.values.installment as number;
       if (claim.status === 'rejected' || UNDECIDED_STATUSES.includes(claim.status)) {
         ctx.error(row.line, {

@@ -5,16 +5,21 @@
  * 1. Read and validate every row (streamed), collecting all errors with their file line.
  * 2. Resolve references (national IDs → insured_persons.id, employers, hospitals, claims).
  * 3. Dataset-specific preparation (persons: laser codes verified / hashed).
- * 4. Only if there is no error at all: one better-sqlite3 transaction upserts every row by its
- *    natural key, counting inserted / updated / unchanged rows. A row equal to the stored one is
- *    not written, so re-importing a file changes nothing.
+ * 4. Only if there is no error at all: every row is upserted by its natural key, all or nothing,
+ *    counting inserted / updated / unchanged rows (src/store/imports.ts: staged in chunks, then
+ *    moved in one atomic batch). A row equal to the stored one is not written, so re-importing
+ *    a file changes nothing.
+ *
+ * Every read and write goes through the `Store` seam (drizzle), so the same import runs on
+ * better-sqlite3 (DATABASE_PATH) and on D1 (`import … --d1`, src/cli/import.ts).
  */
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type Database from 'better-sqlite3';
 import { maskNationalIds } from '../log.ts';
 import { maskNationalId } from '../nlu/entities.ts';
+import type { Store } from '../store/db.ts';
+import { type BulkLimits, findByKeys, type UpsertOptions, upsertRows } from '../store/imports.ts';
 import { parseCsvStream } from './csv.ts';
 import {
   DATASETS,
@@ -38,6 +43,10 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** The clock (ms), for persons.updated_at and "not in the future" checks. */
   now?: number;
+  /** Chunk and batch sizes of the write (tests lower them); defaults stay within D1's limits. */
+  limits?: BulkLimits;
+  /** Tests: see `UpsertOptions.finalBatch` (src/store/imports.ts). */
+  finalBatch?: UpsertOptions['finalBatch'];
 }
 
 export interface ImportError {
@@ -77,13 +86,8 @@ export function formatFromPath(path: string): ImportFormat {
   );
 }
 
-/** The store the importer needs: the better-sqlite3 handle (see openNodeStore). */
-export interface ImportStore {
-  readonly sqlite: Database.Database;
-}
-
 export async function importFile(
-  store: ImportStore,
+  store: Store,
   dataset: DatasetName,
   path: string,
   options: ImportOptions = {},
@@ -138,11 +142,11 @@ export async function importFile(
   }
 
   // 2. References.
-  resolveReferences(store.sqlite, rows, errors);
+  await resolveReferences(store, rows, errors);
 
   // 3. Dataset-specific preparation.
   await def.prepare?.(rows, {
-    db: store.sqlite,
+    find: (table, keyColumn, keys, columns) => findByKeys(store, table, keyColumn, keys, columns),
     error: (line, e) => errors.push({ line, ...e }),
     hasErrors: () => errors.length > 0,
   });
@@ -153,7 +157,7 @@ export async function importFile(
   }
 
   // 4. Write, all or nothing.
-  const counts = writeRows(store.sqlite, def, rows, now, options.dryRun ?? false);
+  const counts = await writeRows(store, def, rows, now, options);
   Object.assign(report, counts, { written: !options.dryRun });
   return report;
 }
@@ -279,44 +283,62 @@ async function* jsonlRows(path: string, def: DatasetDef): AsyncGenerator<SourceR
 // ---------------------------------------------------------------------------------------------
 // References
 
-const REF_LOOKUPS: Record<RefKind, { sql: string; missing(value: string): string }> = {
+const REF_LOOKUPS: Record<
+  RefKind,
+  { table: string; keyColumn: string; idColumn: string; missing(value: string): string }
+> = {
   person: {
-    sql: 'SELECT id FROM insured_persons WHERE national_id = ?',
+    table: 'insured_persons',
+    keyColumn: 'national_id',
+    idColumn: 'id',
     missing: (v) => `no insured person ${maskNationalId(v)} (import persons first)`,
   },
   employer: {
-    sql: 'SELECT id FROM employers WHERE id = ?',
+    table: 'employers',
+    keyColumn: 'id',
+    idColumn: 'id',
     missing: (v) => `no employer ${v} (import employers first)`,
   },
   hospital: {
-    sql: 'SELECT id FROM hospitals WHERE id = ?',
+    table: 'hospitals',
+    keyColumn: 'id',
+    idColumn: 'id',
     missing: (v) => `no hospital "${v}" (import hospitals first)`,
   },
   claim: {
-    sql: 'SELECT id FROM unemployment_claims WHERE id = ?',
+    table: 'unemployment_claims',
+    keyColumn: 'id',
+    idColumn: 'id',
     missing: (v) => `no unemployment claim "${v}" (import claims first)`,
   },
 };
 
-function resolveReferences(db: Database.Database, rows: ParsedRow[], errors: ImportError[]): void {
-  const statements = new Map<RefKind, Database.Statement<[string], SqlValue>>();
-  const cache = new Map<string, SqlValue | undefined>();
-  const lookup = (kind: RefKind, value: string): SqlValue | undefined => {
-    const cacheKey = `${kind}\u0000${value}`;
-    if (cache.has(cacheKey)) return cache.get(cacheKey);
-    let statement = statements.get(kind);
-    if (!statement) {
-      statement = db.prepare<[string], SqlValue>(REF_LOOKUPS[kind].sql).pluck();
-      statements.set(kind, statement);
-    }
-    const found = statement.get(value);
-    cache.set(cacheKey, found);
-    return found;
-  };
+/** Looks every referenced row up (a few queries per kind), then resolves or reports each. */
+async function resolveReferences(
+  store: Store,
+  rows: ParsedRow[],
+  errors: ImportError[],
+): Promise<void> {
+  const wanted = new Map<RefKind, Set<string>>();
   for (const row of rows) {
     for (const ref of row.refs ?? []) {
-      const id = lookup(ref.kind, ref.value);
-      if (id === undefined) {
+      let values = wanted.get(ref.kind);
+      if (!values) {
+        values = new Set();
+        wanted.set(ref.kind, values);
+      }
+      values.add(ref.value);
+    }
+  }
+  const found = new Map<RefKind, Map<string, Record<string, SqlValue>>>();
+  for (const [kind, values] of wanted) {
+    const { table, keyColumn, idColumn } = REF_LOOKUPS[kind];
+    found.set(kind, await findByKeys(store, table, keyColumn, values, [idColumn]));
+  }
+  for (const row of rows) {
+    for (const ref of row.refs ?? []) {
+      const stored = found.get(ref.kind)?.get(ref.value);
+      if (stored === undefined) {
         errors.push({
           line: row.line,
           column: ref.column,
@@ -324,7 +346,7 @@ function resolveReferences(db: Database.Database, rows: ParsedRow[], errors: Imp
         });
         row.failed = true;
       } else if (ref.target !== undefined) {
-        row.values[ref.target] = id;
+        row.values[ref.target] = stored[REF_LOOKUPS[ref.kind].idColumn] ?? null;
       }
     }
   }
@@ -339,67 +361,33 @@ interface Counts {
   unchanged: number;
 }
 
-class DryRunRollback extends Error {}
-
-const q = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
-
-function writeRows(
-  db: Database.Database,
+async function writeRows(
+  store: Store,
   def: DatasetDef,
   rows: readonly ParsedRow[],
   now: number,
-  dryRun: boolean,
-): Counts {
-  const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 };
+  options: ImportOptions,
+): Promise<Counts> {
   const first = rows[0];
-  if (!first) return counts;
+  if (!first) return { inserted: 0, updated: 0, unchanged: 0 };
   const columns = Object.keys(first.values);
-  const keyColumns = def.keyColumns;
-  const valueColumns = columns.filter((c) => !keyColumns.includes(c));
-  const stamp = def.stamp?.(now) ?? {};
-  const stampColumns = Object.keys(stamp);
-  const stampValues = stampColumns.map((c) => stamp[c] ?? null);
-  const table = q(def.table);
-  const where = keyColumns.map((c) => `${q(c)} = ?`).join(' AND ');
-  const insertColumns = [...columns, ...stampColumns];
-  const updateColumns = [...valueColumns, ...stampColumns];
-
-  const select = db
-    .prepare<SqlValue[], SqlValue[]>(
-      `SELECT ${valueColumns.map(q).join(', ')} FROM ${table} WHERE ${where}`,
-    )
-    .raw();
-  const insert = db.prepare<SqlValue[]>(
-    `INSERT INTO ${table} (${insertColumns.map(q).join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`,
+  const stamp = def.stamp?.(now);
+  return upsertRows(
+    store,
+    {
+      table: def.table,
+      columns,
+      keyColumns: def.keyColumns,
+      ...(stamp ? { stamp } : {}),
+    },
+    rows.map((row) => columns.map((c) => row.values[c] ?? null)),
+    {
+      now,
+      ...(options.dryRun ? { dryRun: true } : {}),
+      ...options.limits,
+      ...(options.finalBatch ? { finalBatch: options.finalBatch } : {}),
+    },
   );
-  const update = db.prepare<SqlValue[]>(
-    `UPDATE ${table} SET ${updateColumns.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${where}`,
-  );
-
-  const run = db.transaction(() => {
-    for (const row of rows) {
-      const v = row.values;
-      const key = keyColumns.map((c) => v[c] ?? null);
-      const values = valueColumns.map((c) => v[c] ?? null);
-      const stored = select.get(...key);
-      if (stored === undefined) {
-        insert.run(...columns.map((c) => v[c] ?? null), ...stampValues);
-        counts.inserted++;
-      } else if (values.every((value, i) => value === stored[i])) {
-        counts.unchanged++;
-      } else {
-        update.run(...values, ...stampValues, ...key);
-        counts.updated++;
-      }
-    }
-    if (dryRun) throw new DryRunRollback();
-  });
-  try {
-    run.immediate();
-  } catch (err) {
-    if (!(err instanceof DryRunRollback)) throw err;
-  }
-  return counts;
 }
 
 // ---------------------------------------------------------------------------------------------

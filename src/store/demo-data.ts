@@ -3,9 +3,9 @@
  * contribution histories, hospital registrations, unemployment claims and claims for the other
  * benefits (sickness, maternity, child allowance, invalidity, death, old age).
  *
- * **Node only**: it writes through better-sqlite3 prepared statements (one per table) inside one
- * transaction per chunk of people, which is what makes 100,000 people take seconds. The Worker
- * (D1) never seeds.
+ * Written through the store (`writeDemoData`: drizzle, on better-sqlite3 or D1), in JSON chunks
+ * and batches within D1's limits (src/store/imports.ts); `generateDemoData` writes the same rows
+ * through prepared statements on a better-sqlite3 handle (tests record and replay them).
  *
  * Determinism: every random choice comes from a seeded mulberry32 PRNG (one stream for employers,
  * one for hospitals, one per person keyed by the person's index), and every date is derived
@@ -25,7 +25,8 @@
  * person answers in the same time as a documented one.
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import { eq, getTableName, inArray, is, sql } from 'drizzle-orm';
+import { integer, SQLiteTable, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import points from '../../data/geo/thai-province-points.json' with { type: 'json' };
 import {
   anyRuleOn,
@@ -38,13 +39,30 @@ import {
   ruleOn,
   section40Options,
 } from '../rules/index.ts';
+import type { BatchQuery, Store } from './db.ts';
+import { BATCH_BYTES, BulkInsert, type BulkLimits, type SqlValue } from './imports.ts';
 import {
   BULK_DEMO_LASER_HASH_ITERATIONS,
   hashLaserCode,
   SECRET_HASH_ITERATIONS,
   SECRET_HASH_ROUNDS,
 } from './laser-code.ts';
-import type { Benefit, BenefitClaimStatus, ClaimCause, ClaimStatus } from './schema.ts';
+import * as schema from './schema.ts';
+import {
+  type Benefit,
+  type BenefitClaimStatus,
+  type ClaimCause,
+  type ClaimStatus,
+  hospitals as hospitalsTable,
+} from './schema.ts';
+
+/** A demo table's drizzle table, by its name. */
+function demoTable(name: string): SQLiteTable {
+  for (const value of Object.values(schema) as unknown[]) {
+    if (is(value, SQLiteTable) && getTableName(value) === name) return value;
+  }
+  throw new Error(`no table ${name}`);
+}
 
 export const DEFAULT_DEMO_PEOPLE = 2_000;
 /** People per transaction. */
@@ -1758,6 +1776,112 @@ export interface GenerateDemoDataOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * The columns of each table the generator writes, in the order of its rows' values; tables
+ * parents first (the order to write them in). Columns not listed take their default.
+ */
+export const DEMO_COLUMNS = {
+  employers: ['id', 'name_th', 'name_en', 'province_code'],
+  hospitals: [
+    'id',
+    'name_th',
+    'name_en',
+    'province_code',
+    'address_th',
+    'phone',
+    'lat',
+    'lng',
+    'location_precision',
+    'is_demo',
+  ],
+  insured_persons: [
+    'id',
+    'national_id',
+    'title_th',
+    'first_name_th',
+    'last_name_th',
+    'first_name_en',
+    'last_name_en',
+    'birth_date',
+    'section',
+    'status',
+    'employer_id',
+    'section40_option',
+    'coverage_start',
+    'province_code',
+    'laser_code_hash',
+    'updated_at',
+  ],
+  contributions: [
+    'person_id',
+    'period',
+    'payer_id',
+    'wage_satang',
+    'employee_satang',
+    'employer_satang',
+    'government_satang',
+    'old_age_satang',
+    'paid_date',
+  ],
+  hospital_registrations: ['id', 'person_id', 'hospital_id', 'valid_from', 'valid_to', 'reason'],
+  unemployment_claims: [
+    'id',
+    'person_id',
+    'cause',
+    'last_work_date',
+    'filed_date',
+    'status',
+    'approved_days',
+    'daily_satang',
+    'monthly_satang',
+    'rejection_reason',
+  ],
+  claim_status_history: ['claim_id', 'status', 'at', 'note'],
+  unemployment_payments: [
+    'claim_id',
+    'installment',
+    'period_from',
+    'period_to',
+    'amount_satang',
+    'pay_date',
+    'status',
+    'report_due_date',
+    'reported_at',
+  ],
+  benefit_claims: [
+    'id',
+    'person_id',
+    'benefit',
+    'filed_date',
+    'status',
+    'decision_date',
+    'reason',
+    'approved_satang',
+    'installments',
+    'updated_at',
+  ],
+  benefit_claim_history: ['claim_id', 'status', 'at', 'note'],
+  benefit_payments: [
+    'claim_id',
+    'installment',
+    'amount_satang',
+    'pay_date',
+    'status',
+    'updated_at',
+  ],
+  identity_documents: [
+    'person_id',
+    'type',
+    'number',
+    'country',
+    'work_permit_number',
+    'updated_at',
+  ],
+  link_codes: ['person_id', 'code_hash', 'issued_by', 'created_at', 'expires_at'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type DemoTable = keyof typeof DEMO_COLUMNS;
+
 /** Tables the demo seed fills, children first (the order to wipe them in). */
 export const DEMO_TABLES = [
   'benefit_payments',
@@ -1781,35 +1905,34 @@ export const DEMO_TABLES = [
   'employers',
 ] as const;
 
+/** SQLite's AUTOINCREMENT counters (not in the schema: SQLite keeps it). */
+const sqliteSequence = sqliteTable('sqlite_sequence', { name: text('name'), seq: integer('seq') });
+
 /**
- * Deletes every row the demo seed writes (and the account links and nonces that point at the
- * persons). Real (non-demo) hospitals are kept. Must not run inside a transaction.
+ * Deletes every row the demo seed writes (and the account links, nonces, notifications and
+ * preferences that point at the persons), children first so foreign keys hold, in one batch
+ * (atomic on both drivers). Real (non-demo) hospitals are kept. The AUTOINCREMENT counters of
+ * the persons and registrations start again (the demo rows carry their ids).
  */
-export function wipeDemoData(sqlite: Database.Database): void {
-  const fk = sqlite.pragma('foreign_keys', { simple: true }) as number;
-  sqlite.pragma('foreign_keys = OFF');
-  try {
-    sqlite.transaction(() => {
-      for (const table of DEMO_TABLES) {
-        if (table === 'hospitals') {
-          sqlite.prepare('delete from hospitals where is_demo = 1').run();
-        } else {
-          sqlite.prepare(`delete from ${table}`).run();
-        }
-      }
-      const seq = sqlite
-        .prepare("select 1 from sqlite_master where name = 'sqlite_sequence'")
-        .get();
-      if (seq) {
-        sqlite
-          .prepare(
-            "delete from sqlite_sequence where name in ('insured_persons', 'hospital_registrations')",
-          )
-          .run();
-      }
-    })();
-  } finally {
-    if (fk) sqlite.pragma('foreign_keys = ON');
+export async function wipeDemoData(store: Store): Promise<void> {
+  const { db } = store;
+  const queries: BatchQuery[] = DEMO_TABLES.map((name) => {
+    const table = demoTable(name);
+    return name === 'hospitals'
+      ? db.delete(table).where(eq(hospitalsTable.isDemo, true))
+      : db.delete(table);
+  });
+  await store.batch(queries);
+  // The table exists once any AUTOINCREMENT table has had a row: nothing to reset before that.
+  const exists = await db.all(
+    sql`select 1 from sqlite_master where type = 'table' and name = 'sqlite_sequence'`,
+  );
+  if (exists.length > 0) {
+    await store.batch([
+      db
+        .delete(sqliteSequence)
+        .where(inArray(sqliteSequence.name, ['insured_persons', 'hospital_registrations'])),
+    ]);
   }
 }
 
@@ -1952,14 +2075,29 @@ function demoIdentityLaserHash(nationalId: string, laserCode: string): string {
   );
 }
 
+/** Where the generator's rows go: one row of a table, its values in `DEMO_COLUMNS` order. */
+export interface DemoRowSink {
+  add(table: DemoTable, values: SqlValue[]): void;
+}
+
+/** The generator, step by step (the writers below run its steps in their transactions). */
+interface DemoGenerator {
+  /** People in all (the fixed ones included). */
+  readonly total: number;
+  readonly counts: DemoDataCounts;
+  /** Employers and demo hospitals (the parents of everything else). */
+  reference(sink: DemoRowSink): void;
+  /** Person `i` (0-based) with their contributions, registrations and claims. */
+  person(sink: DemoRowSink, i: number): void;
+  /** The migrants' documents and one-time link codes (after every person). */
+  documents(sink: DemoRowSink): void;
+}
+
 /**
- * Generates and inserts the demo data. Expects the demo tables to be empty (see
- * `wipeDemoData`). Node only.
+ * The demo data as rows, deterministic for `people` and `now`. Rows come out parents first:
+ * a person before their contributions, a claim before its history and payments.
  */
-export function generateDemoData(
-  sqlite: Database.Database,
-  options: GenerateDemoDataOptions = {},
-): DemoDataCounts {
+function demoGenerator(options: GenerateDemoDataOptions): DemoGenerator {
   const total = Math.max(DEMO_FIXED_PEOPLE, Math.floor(options.people ?? DEFAULT_DEMO_PEOPLE));
   const now = options.now ?? new Date();
   const today = bangkokDay(now);
@@ -2008,64 +2146,8 @@ export function generateDemoData(
     benefitPayments: 0,
   };
 
-  const insertEmployer = sqlite.prepare(
-    'insert into employers (id, name_th, name_en, province_code) values (?, ?, ?, ?)',
-  );
-  const insertHospital = sqlite.prepare(
-    `insert into hospitals (id, name_th, name_en, province_code, address_th, phone, lat, lng,
-       location_precision, is_demo) values (?, ?, ?, ?, ?, ?, ?, ?, 'province_seat_approx', 1)`,
-  );
-  const insertPerson = sqlite.prepare(
-    `insert into insured_persons (id, national_id, title_th, first_name_th, last_name_th,
-       first_name_en, last_name_en, birth_date, section, status, employer_id, section40_option,
-       coverage_start, province_code, laser_code_hash, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  // Contributions are by far the most rows: they go in CONTRIBUTION_BATCH rows per statement
-  // (fewer calls across the native boundary), the remainder one by one at the end of a chunk.
-  const contributionSql = (rows: number) =>
-    `insert into contributions (person_id, period, payer_id, wage_satang, employee_satang,
-       employer_satang, government_satang, old_age_satang, paid_date)
-     values ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
-  const insertContribution = sqlite.prepare(contributionSql(1));
-  const insertContributions = sqlite.prepare(contributionSql(CONTRIBUTION_BATCH));
-  const contributionBuffer: unknown[] = [];
-  const flushContributions = (): void => {
-    for (let i = 0; i < contributionBuffer.length; i += 9) {
-      insertContribution.run(contributionBuffer.slice(i, i + 9));
-    }
-    contributionBuffer.length = 0;
-  };
-  const insertRegistration = sqlite.prepare(
-    `insert into hospital_registrations (id, person_id, hospital_id, valid_from, valid_to, reason)
-     values (?, ?, ?, ?, ?, ?)`,
-  );
-  const insertClaim = sqlite.prepare(
-    `insert into unemployment_claims (id, person_id, cause, last_work_date, filed_date, status,
-       approved_days, daily_satang, monthly_satang, rejection_reason)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertHistory = sqlite.prepare(
-    'insert into claim_status_history (claim_id, status, at, note) values (?, ?, ?, ?)',
-  );
-  const insertPayment = sqlite.prepare(
-    `insert into unemployment_payments (claim_id, installment, period_from, period_to,
-       amount_satang, pay_date, status, report_due_date, reported_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-
-  const insertBenefitClaim = sqlite.prepare(
-    `insert into benefit_claims (id, person_id, benefit, filed_date, status, decision_date, reason,
-       approved_satang, installments, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-  );
-  const insertBenefitHistory = sqlite.prepare(
-    'insert into benefit_claim_history (claim_id, status, at, note) values (?, ?, ?, null)',
-  );
-  const insertBenefitPayment = sqlite.prepare(
-    `insert into benefit_payments (claim_id, installment, amount_satang, pay_date, status, updated_at)
-     values (?, ?, ?, ?, ?, 0)`,
-  );
+  let out: DemoRowSink = { add: () => {} };
+  const emit = (table: DemoTable, ...values: SqlValue[]): void => out.add(table, values);
 
   // Period strings and "YYYY-MM-" prefixes, by month index.
   const periodCache = new Map<number, string>();
@@ -2120,7 +2202,8 @@ export function generateDemoData(
           if (next < curMi || (next === curMi && day <= ctx.todayDom))
             paid = `${period(next)}-${DD[day]}`;
         }
-        contributionBuffer.push(
+        emit(
+          'contributions',
           personId,
           period(mi),
           seg.payer,
@@ -2131,10 +2214,6 @@ export function generateDemoData(
           oldAge,
           paid,
         );
-        if (contributionBuffer.length === CONTRIBUTION_BATCH * 9) {
-          insertContributions.run(contributionBuffer);
-          contributionBuffer.length = 0;
-        }
         counts.contributions++;
       }
     }
@@ -2169,7 +2248,8 @@ export function generateDemoData(
       monthly = Math.round(avg * rate * 100);
       daily = Math.round(monthly / 30);
     }
-    insertClaim.run(
+    emit(
+      'unemployment_claims',
       id,
       personId,
       claim.cause,
@@ -2183,7 +2263,7 @@ export function generateDemoData(
     );
     counts.unemploymentClaims++;
     const history = (status: ClaimStatus, day: number, note: string | null) => {
-      insertHistory.run(id, status, isoDay(day), note);
+      emit('claim_status_history', id, status, isoDay(day), note);
       counts.claimStatusHistory++;
     };
     history('filed', claim.filed, null);
@@ -2225,7 +2305,8 @@ export function generateDemoData(
         if (firstPaid === 0) firstPaid = pay;
         lastPaid = pay;
       }
-      insertPayment.run(
+      emit(
+        'unemployment_payments',
         id,
         k,
         isoDay(from),
@@ -2248,7 +2329,8 @@ export function generateDemoData(
     benefitSeq++;
     const filedIso = isoDay(c.filed);
     const id = `${BENEFIT_ID_PREFIX[c.benefit]}-${Number(filedIso.slice(0, 4)) + 543}-${String(benefitSeq).padStart(6, '0')}`;
-    insertBenefitClaim.run(
+    emit(
+      'benefit_claims',
       id,
       personId,
       c.benefit,
@@ -2258,15 +2340,16 @@ export function generateDemoData(
       c.reason,
       c.amount,
       c.installments,
+      0,
     );
     counts.benefitClaims++;
     const step = (status: BenefitClaimStatus, day: number | null) => {
       if (day === null) return;
-      insertBenefitHistory.run(id, status, isoDay(day));
+      emit('benefit_claim_history', id, status, isoDay(day), null);
       counts.benefitClaimHistory++;
     };
     const pay = (installment: number, day: number, status: 'scheduled' | 'paid' | 'held') => {
-      insertBenefitPayment.run(id, installment, c.amount, isoDay(day), status);
+      emit('benefit_payments', id, installment, c.amount, isoDay(day), status, 0);
       counts.benefitPayments++;
     };
     step('received', c.filed);
@@ -2309,7 +2392,8 @@ export function generateDemoData(
   ): void => {
     const salt = laserSalt(plan.nationalId);
     const coverageStart = isoDay(firstDayOfMonth(plan.segments[0]!.from));
-    insertPerson.run(
+    emit(
+      'insured_persons',
       personId,
       plan.nationalId,
       plan.title,
@@ -2330,22 +2414,45 @@ export function generateDemoData(
     counts.insuredPersons++;
     writeContributions(personId, plan, rng);
     for (const r of plan.registrations) {
-      insertRegistration.run(++registrationId, personId, r.hospitalId, r.from, r.to, r.reason);
+      emit(
+        'hospital_registrations',
+        ++registrationId,
+        personId,
+        r.hospitalId,
+        r.from,
+        r.to,
+        r.reason,
+      );
       counts.hospitalRegistrations++;
     }
     if (plan.claim) writeClaim(personId, plan, plan.claim, rng);
     for (const c of benefitClaims) writeBenefitClaim(personId, c);
   };
 
-  sqlite.transaction(() => {
-    for (const e of employers) insertEmployer.run(e[0], e[1], e[2], e[3]);
-    for (const h of hospitals) {
-      insertHospital.run(h.id, h.nameTh, h.nameEn, h.province, h.address, h.phone, h.lat, h.lng);
-    }
-  })();
-
-  const chunk = sqlite.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
+  return {
+    total,
+    counts,
+    reference(sink) {
+      out = sink;
+      for (const e of employers) emit('employers', e[0], e[1], e[2], e[3]);
+      for (const h of hospitals) {
+        emit(
+          'hospitals',
+          h.id,
+          h.nameTh,
+          h.nameEn,
+          h.province,
+          h.address,
+          h.phone,
+          h.lat,
+          h.lng,
+          'province_seat_approx',
+          1,
+        );
+      }
+    },
+    person(sink, i) {
+      out = sink;
       const rng = new Rng(streamSeed(i));
       const plan =
         i < DEMO_IDENTITIES.length
@@ -2359,38 +2466,131 @@ export function generateDemoData(
           ? fixedBenefitClaims(i, plan, ctx)
           : randomBenefitClaims(new Rng(streamSeed(i) ^ BENEFIT_STREAM), plan, ctx);
       writePerson(i + 1, plan, rng, benefitClaims);
-    }
-    flushContributions();
-  });
-  for (let from = 0; from < total; from += DEMO_CHUNK_SIZE) {
-    const to = Math.min(total, from + DEMO_CHUNK_SIZE);
-    chunk(from, to);
-    options.onProgress?.(to, total);
-  }
-  // The migrants' documents and one-time link codes (a year for the demo; real codes: 30 days).
-  const insertDocument = sqlite.prepare(
-    `insert into identity_documents (person_id, type, number, country, work_permit_number, updated_at)
-     values (?, 'passport', ?, ?, ?, ?)`,
-  );
-  const insertLinkCode = sqlite.prepare(
-    `insert into link_codes (person_id, code_hash, issued_by, created_at, expires_at)
-     values (?, ?, 'demo seed', ?, ?)`,
-  );
-  sqlite.transaction(() => {
-    for (const m of DEMO_MIGRANTS) {
-      if (m.passport) {
-        insertDocument.run(
+    },
+    // The migrants' documents and one-time link codes (a year for the demo; real codes: 30 days).
+    documents(sink) {
+      out = sink;
+      for (const m of DEMO_MIGRANTS) {
+        if (m.passport) {
+          emit(
+            'identity_documents',
+            m.personId,
+            'passport',
+            m.passport.number,
+            m.passport.country,
+            m.passport.workPermit,
+            ctx.nowMs,
+          );
+        }
+        emit(
+          'link_codes',
           m.personId,
-          m.passport.number,
-          m.passport.country,
-          m.passport.workPermit,
+          m.linkCodeHash,
+          'demo seed',
           ctx.nowMs,
+          ctx.nowMs + 365 * 86_400_000,
         );
       }
-      insertLinkCode.run(m.personId, m.linkCodeHash, ctx.nowMs, ctx.nowMs + 365 * 86_400_000);
+    },
+  };
+}
+
+/**
+ * Writes the demo data through the store (drizzle; better-sqlite3 or D1): rows are buffered as
+ * JSON and inserted in chunks and batches within D1's limits (src/store/imports.ts `BulkInsert`),
+ * parents first. Expects the demo tables to be empty (see `wipeDemoData`). A batch is atomic,
+ * the whole is not: the seeder (src/store/seed.ts) marks it in progress and wipes a crashed run.
+ */
+export async function writeDemoData(
+  store: Store,
+  options: GenerateDemoDataOptions = {},
+  limits: BulkLimits = {},
+): Promise<DemoDataCounts> {
+  const gen = demoGenerator(options);
+  const bulk = new BulkInsert(store, limits);
+  for (const [table, columns] of Object.entries(DEMO_COLUMNS)) bulk.declare(table, columns);
+  const budget = limits.batchBytes ?? BATCH_BYTES;
+  gen.reference(bulk);
+  await bulk.flush();
+  for (let from = 0; from < gen.total; from += DEMO_CHUNK_SIZE) {
+    const to = Math.min(gen.total, from + DEMO_CHUNK_SIZE);
+    for (let i = from; i < to; i++) {
+      gen.person(bulk, i);
+      if (bulk.bufferedBytes >= budget) await bulk.flush();
     }
-  })();
-  return counts;
+    await bulk.flush();
+    options.onProgress?.(to, gen.total);
+  }
+  gen.documents(bulk);
+  await bulk.flush();
+  return gen.counts;
+}
+
+/** What `generateDemoData` writes through: a better-sqlite3 handle, or a stand-in for one. */
+export interface DemoSqlite {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+}
+
+/**
+ * The same rows as `writeDemoData`, through prepared statements on a better-sqlite3 handle (or
+ * a stand-in that records them: test/store-contract/demo-rows.ts replays them on D1), one
+ * transaction per chunk of people. Contributions go CONTRIBUTION_BATCH rows per statement, the
+ * remainder one by one at the end of a chunk. The seeder writes through the store instead.
+ */
+export function generateDemoData(
+  sqlite: DemoSqlite,
+  options: GenerateDemoDataOptions = {},
+): DemoDataCounts {
+  const gen = demoGenerator(options);
+  const insertSql = (table: DemoTable, rows: number) => {
+    const columns = DEMO_COLUMNS[table];
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    return `insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: rows }, () => tuple).join(', ')}`;
+  };
+  const statements = new Map<DemoTable, { run(...params: unknown[]): unknown }>();
+  const statement = (table: DemoTable) => {
+    let st = statements.get(table);
+    if (!st) {
+      st = sqlite.prepare(insertSql(table, 1));
+      statements.set(table, st);
+    }
+    return st;
+  };
+  const insertContributions = sqlite.prepare(insertSql('contributions', CONTRIBUTION_BATCH));
+  const contributions: SqlValue[] = [];
+  const sink: DemoRowSink = {
+    add(table, values) {
+      if (table !== 'contributions') {
+        statement(table).run(values);
+        return;
+      }
+      contributions.push(...values);
+      if (contributions.length === CONTRIBUTION_BATCH * values.length) {
+        insertContributions.run(contributions);
+        contributions.length = 0;
+      }
+    },
+  };
+  const flushContributions = () => {
+    const width = DEMO_COLUMNS.contributions.length;
+    for (let i = 0; i < contributions.length; i += width) {
+      statement('contributions').run(contributions.slice(i, i + width));
+    }
+    contributions.length = 0;
+  };
+  sqlite.transaction(() => gen.reference(sink))();
+  const chunk = sqlite.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) gen.person(sink, i);
+    flushContributions();
+  });
+  for (let from = 0; from < gen.total; from += DEMO_CHUNK_SIZE) {
+    const to = Math.min(gen.total, from + DEMO_CHUNK_SIZE);
+    chunk(from, to);
+    options.onProgress?.(to, gen.total);
+  }
+  sqlite.transaction(() => gen.documents(sink))();
+  return gen.counts;
 }
 
 /** For tests: the ISO date helpers the generator uses. */

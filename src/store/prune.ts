@@ -26,6 +26,7 @@ import { retryWhileBusy, type Store } from './db.ts';
 import {
   accountLinks,
   auditLog,
+  importStaging,
   lineUsers,
   linkCodes,
   linkFailures,
@@ -55,6 +56,7 @@ export const PRUNE_KEYS = [
   'link_nonces',
   'link_codes',
   'link_failures',
+  'import_staging',
   'staff_flag_messages',
   'staff_flags',
   'unanswered_questions',
@@ -150,6 +152,8 @@ const TARGETS: Record<PruneKey, Target> = {
     (cutoff) => or(lt(linkCodes.expiresAt, cutoff), lt(linkCodes.usedAt, cutoff))!,
   ),
   link_failures: deleting(linkFailures, (cutoff) => lt(linkFailures.at, cutoff)),
+  // Chunks of an import that never reached its final step (src/store/imports.ts).
+  import_staging: deleting(importStaging, (cutoff) => lt(importStaging.createdAt, cutoff)),
   // The conversation of a closed flag goes with it (the same period, measured the same way).
   staff_flag_messages: deleting(staffFlagMessages, (cutoff) =>
     inArray(

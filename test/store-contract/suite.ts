@@ -9,8 +9,8 @@
  * node:*, no cloudflare:*), and writes fixtures with drizzle on `store.db`. Each test starts from
  * empty tables (`wipe`); ids come from the rows written, never from literals.
  *
- * Not here, because they are Node-only by design: `seedDemoData` / `generateDemoData` /
- * `wipeDemoData` (better-sqlite3 bulk writes; D1 gets the same rows another way),
+ * Not here: the demo seed and the importer (both write through the store on either driver;
+ * test/import/d1-import.test.ts runs them on D1 and better-sqlite3 side by side),
  * src/store/backup.ts (SQLite files), `openNodeStore` / `openD1Store` (the drivers themselves).
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
@@ -73,7 +73,9 @@ import {
 import { verifySecret } from '../../src/store/laser-code.ts';
 import {
   getLineUser,
+  isBotPaused,
   markLineUserInactive,
+  setBotPausedUntil,
   setLineUserLanguage,
   upsertLineUser,
 } from '../../src/store/line-users.ts';
@@ -158,6 +160,7 @@ import {
   offices,
   pushBatches,
   pushJobs,
+  staffFlagMessages,
   staffFlags,
   unansweredQuestions,
   unemploymentClaims,
@@ -166,16 +169,29 @@ import {
 } from '../../src/store/schema.ts';
 import { DEMO_SEED_VERSION, isSeeded } from '../../src/store/seed.ts';
 import {
+  beginStaffReply,
   closeStaffFlag,
+  countFlagMessages,
+  FLAG_MESSAGE_MAX,
+  finishStaffReply,
   flagForStaff,
   getStaffFlag,
+  inboxItem,
+  listFlagMessages,
+  listInbox,
   listStaffFlags,
   maskNote,
+  openFlagOf,
+  recordFlagTurn,
   STAFF_FLAG_DEDUPE_MS,
+  summariseMessages,
 } from '../../src/store/staff-flags.ts';
 import {
+  countUnansweredBetween,
   countUnansweredByTopic,
   listUnanswered,
+  listUnansweredSince,
+  markManyUnansweredHandled,
   markUnansweredHandled,
   recordUnanswered,
 } from '../../src/store/unanswered.ts';
@@ -464,6 +480,18 @@ export function storeContract(driver: ContractDriver): void {
           event('e2', { userId: U2 }),
         ]);
         await flagForStaff(store, { userId: U1, note: 'ช่วยด้วย', lang: 'th', now: NOW });
+        await flagForStaff(store, { userId: U2, note: 'ช่วยด้วย', lang: 'th', now: NOW });
+        // Their words in the inbox, and a pause of the bot set by staff.
+        for (const userId of [U1, U2]) {
+          await recordFlagTurn(store, {
+            userId,
+            key: 'event:x',
+            at: NOW,
+            userText: 'ขอคุยกับเจ้าหน้าที่',
+            botText: 'รับเรื่องแล้ว',
+          });
+        }
+        await setBotPausedUntil(store, U1, NOW + 3600_000, NOW);
 
         expect(await unlinkAndErase(store, U1, NOW + 10, 'pseudo')).toBe(true);
         expect(await getLineUser(store, U1)).toEqual({
@@ -474,9 +502,16 @@ export function storeContract(driver: ContractDriver): void {
           followedAt: null,
           unfollowedAt: null,
           newsOptOut: true,
+          botPausedUntil: null,
           createdAt: NOW + 10,
           updatedAt: NOW + 10,
         });
+        // Only U2's conversation is left.
+        const u2Flag = (await openFlagOf(store, U2))!;
+        expect((await store.db.select().from(staffFlagMessages)).map((m) => m.flagId)).toEqual([
+          u2Flag.id,
+          u2Flag.id,
+        ]);
         expect(await isLinked(store, U1)).toBe(false);
         expect(await isLinked(store, U2)).toBe(true);
         expect((await store.db.select().from(linkTokens)).map((r) => r.userId)).toEqual([U2]);
@@ -494,18 +529,20 @@ export function storeContract(driver: ContractDriver): void {
           payload: '{"type":"message"}',
           userId: U2,
         });
-        expect(await store.db.select().from(staffFlags)).toEqual([
+        expect(await store.db.select().from(staffFlags).orderBy(asc(staffFlags.id))).toEqual([
           expect.objectContaining({
             userId: 'erased:pseudo',
             note: null,
             status: 'closed',
             closedAt: NOW + 10,
           }),
+          expect.objectContaining({ userId: U2, status: 'open' }),
         ]);
         expect(await unlinkAndErase(store, U1, NOW + 11, 'pseudo')).toBe(false);
         // Without a news opt-out the user's row goes too.
         expect(await unlinkAndErase(store, U2, NOW + 12, 'pseudo2')).toBe(true);
         expect(await getLineUser(store, U2)).toBeUndefined();
+        expect(await countRows(store, staffFlagMessages)).toBe(0);
       });
 
       it('issues a link code that replaces the unused one, stored only hashed', async () => {
@@ -567,6 +604,7 @@ export function storeContract(driver: ContractDriver): void {
           followedAt: NOW,
           unfollowedAt: null,
           newsOptOut: false,
+          botPausedUntil: null,
           createdAt: NOW,
           updatedAt: NOW,
         });
@@ -592,6 +630,7 @@ export function storeContract(driver: ContractDriver): void {
           followedAt: null,
           unfollowedAt: NOW + 8,
           newsOptOut: false,
+          botPausedUntil: null,
           createdAt: NOW + 8,
           updatedAt: NOW + 8,
         });
@@ -600,6 +639,20 @@ export function storeContract(driver: ContractDriver): void {
           unfollowedAt: NOW + 8,
           updatedAt: NOW + 9,
         });
+      });
+
+      it('pauses the bot for a user until a time, and resumes it', async () => {
+        await addLineUser(store, U1);
+        expect(isBotPaused(await getLineUser(store, U1), NOW)).toBe(false);
+        expect(await setBotPausedUntil(store, U1, NOW + 1000, NOW)).toBe(true);
+        const paused = await getLineUser(store, U1);
+        expect(paused).toMatchObject({ botPausedUntil: NOW + 1000, updatedAt: NOW });
+        expect(isBotPaused(paused, NOW + 999)).toBe(true);
+        expect(isBotPaused(paused, NOW + 1000)).toBe(false);
+        expect(await setBotPausedUntil(store, U1, null, NOW + 1)).toBe(true);
+        expect((await getLineUser(store, U1))?.botPausedUntil).toBeNull();
+        expect(await setBotPausedUntil(store, U2, NOW + 1000, NOW)).toBe(false);
+        expect(isBotPaused(undefined, NOW)).toBe(false);
       });
     });
 
@@ -1133,6 +1186,8 @@ export function storeContract(driver: ContractDriver): void {
           createdAt: NOW,
           startedAt: null,
           finishedAt: null,
+          scheduledAt: null,
+          createdBy: null,
         });
         expect(await getPushJob(store, job.id)).toEqual(job);
         expect(await listActiveJobs(store)).toEqual([job]);
@@ -1355,6 +1410,9 @@ export function storeContract(driver: ContractDriver): void {
           status: 'open',
           createdAt: NOW,
           closedAt: null,
+          closedBy: null,
+          closeNote: null,
+          lastMessageAt: null,
         });
         expect(first.flag.note).not.toContain('3100600123450');
         const again = await flagForStaff(store, {
@@ -1403,6 +1461,117 @@ export function storeContract(driver: ContractDriver): void {
           closedAt: NOW + 3,
         });
         expect(await getStaffFlag(store, later.flag.id + 1000)).toBeUndefined();
+      });
+
+      it('records the conversation of an open flag once per event, masked, for the inbox', async () => {
+        await addLineUser(store, U1);
+        // No open flag: nothing is recorded.
+        expect(
+          await recordFlagTurn(store, { userId: U1, key: 'event:e0', at: NOW, userText: 'hi' }),
+        ).toBeUndefined();
+        const { flag } = await flagForStaff(store, {
+          userId: U1,
+          note: 'help',
+          lang: 'th',
+          now: NOW,
+        });
+        expect(await openFlagOf(store, U1)).toEqual(flag);
+        expect(await openFlagOf(store, U2)).toBeUndefined();
+        const turn = {
+          userId: U1,
+          key: 'event:e1',
+          at: NOW + 1,
+          userText: 'เลขบัตร 3100600123450',
+          botText: 'x'.repeat(FLAG_MESSAGE_MAX + 10),
+        };
+        expect(await recordFlagTurn(store, turn)).toBe(flag.id);
+        // The same event again (a retry): recorded once.
+        expect(await recordFlagTurn(store, { ...turn, at: NOW + 2 })).toBe(flag.id);
+        expect(
+          await recordFlagTurn(store, { userId: U1, key: 'event:e2', at: NOW + 3, userText: ' ' }),
+        ).toBeUndefined();
+        const messages = await listFlagMessages(store, flag.id);
+        expect(messages.map((m) => [m.direction, m.at, m.retryKey, m.status])).toEqual([
+          ['user', NOW + 1, 'event:e1', null],
+          ['bot', NOW + 1, 'event:e1', null],
+        ]);
+        expect(messages[0]!.text).toBe(maskNote('เลขบัตร 3100600123450'));
+        expect(messages[1]!.text).toHaveLength(FLAG_MESSAGE_MAX);
+        expect(await countFlagMessages(store, flag.id)).toBe(2);
+        expect((await getStaffFlag(store, flag.id))?.lastMessageAt).toBe(NOW + 1);
+
+        // A staff reply: written pending before sending; the same key finds the same row.
+        const reply = {
+          flagId: flag.id,
+          staffId: 7,
+          text: 'โทร 081-234-5678',
+          retryKey: 'k1',
+          at: NOW + 4,
+        };
+        const first = await beginStaffReply(store, reply);
+        expect(first.created).toBe(true);
+        expect(first.message).toMatchObject({
+          direction: 'staff',
+          staffId: 7,
+          text: maskNote('โทร 081-234-5678'),
+          retryKey: 'k1',
+          status: 'pending',
+        });
+        await finishStaffReply(store, first.message.id, 'sent');
+        const again = await beginStaffReply(store, { ...reply, at: NOW + 5 });
+        expect(again).toEqual({ message: { ...first.message, status: 'sent' }, created: false });
+        expect((await listFlagMessages(store, flag.id, 1)).map((m) => m.id)).toEqual([
+          first.message.id,
+        ]);
+
+        // The inbox: open first, with the person's state.
+        await setBotPausedUntil(store, U1, NOW + 100, NOW);
+        const other = await flagForStaff(store, {
+          userId: U2,
+          note: null,
+          lang: 'en',
+          now: NOW + 6,
+        });
+        await closeStaffFlag(store, other.flag.id, NOW + 7);
+        const inbox = await listInbox(store, { closedSince: NOW });
+        expect(inbox.map((i) => [i.flag.id, i.messages, i.botPausedUntil, i.userStatus])).toEqual([
+          [flag.id, 3, NOW + 100, 'active'],
+          [other.flag.id, 0, null, null],
+        ]);
+        expect(inbox[0]!.personId).toBeNull();
+        expect(await listInbox(store, { closedSince: NOW + 8 })).toHaveLength(1);
+        const person = await addPerson(store);
+        await bindAccount(store, U1, person.id, NOW);
+        expect(await inboxItem(store, flag.id)).toMatchObject({
+          messages: 3,
+          personId: person.id,
+          botPausedUntil: NOW + 100,
+        });
+        expect(await inboxItem(store, flag.id + 1000)).toBeUndefined();
+
+        // Closing with a note (masked) by a staff account ends the pause.
+        expect(
+          await closeStaffFlag(store, flag.id, NOW + 9, { by: 7, note: 'โทร 081-234-5678 แล้ว' }),
+        ).toBe(true);
+        expect(await getStaffFlag(store, flag.id)).toMatchObject({
+          status: 'closed',
+          closedAt: NOW + 9,
+          closedBy: 7,
+          closeNote: maskNote('โทร 081-234-5678 แล้ว'),
+        });
+        expect((await getLineUser(store, U1))?.botPausedUntil).toBeNull();
+        expect(await openFlagOf(store, U1)).toBeUndefined();
+        expect(await countRows(store, staffFlagMessages)).toBe(3);
+      });
+
+      it('summarises what the bot sent: texts as they are, cards by their alt text', () => {
+        expect(
+          summariseMessages([
+            { type: 'text', text: 'สวัสดี' },
+            { type: 'flex', altText: 'เมนู', contents: { type: 'bubble' } },
+            { type: 'sticker', packageId: '1', stickerId: '2' },
+          ]),
+        ).toBe('สวัสดี\n[card: เมนู]\n[sticker]');
       });
     });
 
@@ -1459,6 +1628,57 @@ export function storeContract(driver: ContractDriver): void {
         expect(open.map((r) => r.at)).toEqual([NOW + 2, NOW + 1]);
         expect((await listUnanswered(store, { since: NOW }))[2]?.handledAt).toBe(NOW + 3);
       });
+
+      it('lists a period for the console by language and state, counts a week, marks many handled', async () => {
+        const ask = (at: number, lang: string, topic: string | null) =>
+          recordUnanswered(store, {
+            at,
+            lang,
+            text: `q${at}`,
+            alternatives: topic ? [topic] : [],
+            confidence: 0.1,
+          });
+        await ask(NOW, 'th', 'a');
+        await ask(NOW + 1, 'en', 'a');
+        await ask(NOW + 2, 'th', null);
+        await ask(NOW + 3, 'th', 'b');
+        const all = await listUnansweredSince(store, { since: NOW });
+        // Oldest first.
+        expect(all.map((r) => r.at)).toEqual([NOW, NOW + 1, NOW + 2, NOW + 3]);
+        expect(
+          (await listUnansweredSince(store, { since: NOW + 1, lang: 'th' })).map((r) => r.at),
+        ).toEqual([NOW + 2, NOW + 3]);
+        // The newest `limit`, still oldest first.
+        expect(
+          (await listUnansweredSince(store, { since: NOW, limit: 2 })).map((r) => r.at),
+        ).toEqual([NOW + 2, NOW + 3]);
+        expect(await markManyUnansweredHandled(store, [all[0]!.id, all[2]!.id], NOW + 9)).toBe(2);
+        expect(await markManyUnansweredHandled(store, [all[0]!.id], NOW + 10)).toBe(0);
+        expect(
+          (await listUnansweredSince(store, { since: NOW, state: 'open' })).map((r) => r.at),
+        ).toEqual([NOW + 1, NOW + 3]);
+        expect(
+          (await listUnansweredSince(store, { since: NOW, state: 'handled' })).map((r) => [
+            r.at,
+            r.handledAt,
+          ]),
+        ).toEqual([
+          [NOW, NOW + 9],
+          [NOW + 2, NOW + 9],
+        ]);
+        expect(await countUnansweredBetween(store, NOW, NOW + 3)).toEqual(
+          new Map<string | null, number>([
+            ['a', 2],
+            [null, 1],
+          ]),
+        );
+        expect(await countUnansweredBetween(store, NOW, NOW + 10, 'en')).toEqual(
+          new Map([['a', 1]]),
+        );
+        // More ids than one statement binds on D1.
+        const many = Array.from({ length: 200 }, (_, i) => i + 1_000_000);
+        expect(await markManyUnansweredHandled(store, [...many, all[3]!.id], NOW + 11)).toBe(1);
+      });
     });
 
     describe('webhook-events.ts', () => {
@@ -1489,6 +1709,8 @@ export function storeContract(driver: ContractDriver): void {
           lineRequestId: null,
           receivedAt: NOW,
           processedAt: null,
+          intent: null,
+          lang: null,
         });
         expect(await getWebhookEvent(store, 'e2')).toMatchObject({
           isRedelivery: true,
@@ -1965,6 +2187,7 @@ export function storeContract(driver: ContractDriver): void {
           staff_flag_messages: 0,
           staff_sessions: 0,
           staff_audit: 0,
+          import_staging: 0,
         };
         for (const key of PRUNE_KEYS) {
           expect(await countPrunable(store, key, cutoff), key).toBe(expected[key]);

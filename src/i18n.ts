@@ -3,101 +3,56 @@
  * Thai is the default and the fallback. A language is "spoken" once its translation file exists.
  */
 import i18next, { type TFunction } from 'i18next';
-import enClaims from '../locales/en/claims.json' with { type: 'json' };
-import enNews from '../locales/en/news.json' with { type: 'json' };
-import enNotify from '../locales/en/notify.json' with { type: 'json' };
-import enOffices from '../locales/en/offices.json' with { type: 'json' };
-import enRichmenu from '../locales/en/richmenu.json' with { type: 'json' };
-import enServices from '../locales/en/services.json' with { type: 'json' };
-import en from '../locales/en/translation.json' with { type: 'json' };
-import kmClaims from '../locales/km/claims.json' with { type: 'json' };
-import kmNews from '../locales/km/news.json' with { type: 'json' };
-import kmNotify from '../locales/km/notify.json' with { type: 'json' };
-import kmOffices from '../locales/km/offices.json' with { type: 'json' };
-import kmRichmenu from '../locales/km/richmenu.json' with { type: 'json' };
-import kmServices from '../locales/km/services.json' with { type: 'json' };
-import km from '../locales/km/translation.json' with { type: 'json' };
-import loClaims from '../locales/lo/claims.json' with { type: 'json' };
-import loNews from '../locales/lo/news.json' with { type: 'json' };
-import loNotify from '../locales/lo/notify.json' with { type: 'json' };
-import loOffices from '../locales/lo/offices.json' with { type: 'json' };
-import loRichmenu from '../locales/lo/richmenu.json' with { type: 'json' };
-import loServices from '../locales/lo/services.json' with { type: 'json' };
-import lo from '../locales/lo/translation.json' with { type: 'json' };
-import myClaims from '../locales/my/claims.json' with { type: 'json' };
-import myNews from '../locales/my/news.json' with { type: 'json' };
-import myNotify from '../locales/my/notify.json' with { type: 'json' };
-import myOffices from '../locales/my/offices.json' with { type: 'json' };
-import myRichmenu from '../locales/my/richmenu.json' with { type: 'json' };
-import myServices from '../locales/my/services.json' with { type: 'json' };
-import my from '../locales/my/translation.json' with { type: 'json' };
-import thClaims from '../locales/th/claims.json' with { type: 'json' };
-import thNews from '../locales/th/news.json' with { type: 'json' };
-import thNotify from '../locales/th/notify.json' with { type: 'json' };
-import thOffices from '../locales/th/offices.json' with { type: 'json' };
-import thRichmenu from '../locales/th/richmenu.json' with { type: 'json' };
-import thServices from '../locales/th/services.json' with { type: 'json' };
-import th from '../locales/th/translation.json' with { type: 'json' };
-import { CONSOLE_STRINGS } from './console/strings.ts';
 import { KNOWLEDGE_STRINGS } from './knowledge/strings.ts';
+import { type LocaleFile, localeFile } from './locale-files.ts';
 
 export const LANGUAGES = ['th', 'en', 'my', 'km', 'lo'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const DEFAULT_LANG: Lang = 'th';
 
 // One namespace per language; each capability keeps its strings in its own file
-// (translation.json, offices.json, news.json, claims.json, notify.json), merged here at the top level.
-// The knowledge files (one per domain) share the top-level `knowledge` and `sources` keys and
-// are merged key by key.
-const bundles: Record<Lang, Record<string, unknown>> = {
-  th: withKnowledge('th', {
-    ...th,
-    ...thOffices,
-    ...thNews,
-    ...thServices,
-    ...thRichmenu,
-    ...thClaims,
-    ...thNotify,
-    console: CONSOLE_STRINGS.th,
-  }),
-  en: withKnowledge('en', {
-    ...en,
-    ...enOffices,
-    ...enNews,
-    ...enServices,
-    ...enRichmenu,
-    ...enClaims,
-    ...enNotify,
-    console: CONSOLE_STRINGS.en,
-  }),
-  my: withKnowledge('my', {
-    ...my,
-    ...myOffices,
-    ...myNews,
-    ...myServices,
-    ...myRichmenu,
-    ...myClaims,
-    ...myNotify,
-  }),
-  km: withKnowledge('km', {
-    ...km,
-    ...kmOffices,
-    ...kmNews,
-    ...kmServices,
-    ...kmRichmenu,
-    ...kmClaims,
-    ...kmNotify,
-  }),
-  lo: withKnowledge('lo', {
-    ...lo,
-    ...loOffices,
-    ...loNews,
-    ...loServices,
-    ...loRichmenu,
-    ...loClaims,
-    ...loNotify,
-  }),
-};
+// (translation.json, offices.json, news.json, claims.json, notify.json), merged here at the top
+// level, then the options' `more` keys (the console's). The knowledge files (one per domain) share
+// the top-level `knowledge` and `sources` keys and are merged key by key. The files come packed
+// (src/locale-files.ts), as they are in locales/.
+const STRING_FILES = [
+  'translation',
+  'offices',
+  'news',
+  'services',
+  'richmenu',
+  'claims',
+  'notify',
+] as const;
+
+/** More top-level keys, each with its strings per language (see I18nOptions.more). */
+export type MoreStrings = Readonly<Record<string, Readonly<Partial<Record<Lang, unknown>>>>>;
+
+/**
+ * None by default: the entry files that serve the operator console pass
+ * `more: { console: CONSOLE_STRINGS }` (src/console/strings.ts), so the bot's Worker carries no
+ * console strings.
+ */
+const DEFAULT_MORE: MoreStrings = {};
+
+function bundleOf(lang: Lang, more: MoreStrings): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const name of STRING_FILES) Object.assign(merged, localeFile<LocaleFile>(lang, name));
+  for (const [key, strings] of Object.entries(more)) {
+    if (strings[lang] !== undefined) merged[key] = strings[lang];
+  }
+  return withKnowledge(lang, merged);
+}
+
+/** Each language's strings as i18next gets them (exported for the tests). */
+export function bundlesOf(more: MoreStrings = DEFAULT_MORE): Record<Lang, Record<string, unknown>> {
+  return Object.fromEntries(LANGUAGES.map((l) => [l, bundleOf(l, more)])) as Record<
+    Lang,
+    Record<string, unknown>
+  >;
+}
+
+const bundles = bundlesOf(DEFAULT_MORE);
 
 function withKnowledge(lang: Lang, bundle: Record<string, unknown>): Record<string, unknown> {
   const knowledge: Record<string, unknown> = {};
@@ -111,10 +66,6 @@ function withKnowledge(lang: Lang, bundle: Record<string, unknown>): Record<stri
 
 /** A language is spoken once its translation is there (a half-empty one would answer in Thai). */
 export const SPOKEN: readonly Lang[] = LANGUAGES.filter((l) => 'welcome' in bundles[l]);
-
-// Every language is loaded (a not-yet-spoken one falls back to Thai key by key), but only a
-// spoken language is ever chosen to answer in: `t` gives Thai for the others.
-const resources = Object.fromEntries(LANGUAGES.map((l) => [l, { translation: bundles[l] }]));
 
 export type Translate = TFunction;
 
@@ -130,8 +81,26 @@ export interface I18n {
   anyLang(lang: Lang): Translate;
 }
 
-export function createI18n(options: { memoise?: boolean } = {}): I18n {
-  const wrap = options.memoise === false ? (t: TFunction) => t : memoised;
+export interface I18nOptions {
+  /** false: every call goes to i18next (the locale test compares both paths). */
+  memoise?: boolean;
+  /**
+   * More top-level keys, each with its strings per language, beside the locale files: the
+   * operator console passes `{ console: CONSOLE_STRINGS }` (src/console/strings.ts), which the
+   * bot's Worker does not need to carry.
+   */
+  more?: MoreStrings;
+}
+
+export function createI18n(options: I18nOptions = {}): I18n {
+  const own = options.more === undefined ? bundles : bundlesOf(options.more);
+  const wrap =
+    options.memoise === false
+      ? (t: TFunction) => t
+      : (t: TFunction, lang: Lang) => memoised(t, own[lang], own[DEFAULT_LANG]);
+  // Every language is loaded (a not-yet-spoken one falls back to Thai key by key), but only a
+  // spoken language is ever chosen to answer in: `t` gives Thai for the others.
+  const resources = Object.fromEntries(LANGUAGES.map((l) => [l, { translation: own[l] }]));
   const instance = i18next.createInstance();
   void instance.init({
     resources,
@@ -195,12 +164,16 @@ type Template = readonly string[];
  * value, special options) goes to i18next as before. i18next's lookup and interpolation were
  * 6% of the CPU a webhook event cost; the locale test checks both paths agree on every string.
  */
-function memoised(t: TFunction, lang: Lang): Translate {
+function memoised(
+  t: TFunction,
+  bundle: Record<string, unknown>,
+  fallback: Record<string, unknown>,
+): Translate {
   const templates = new Map<string, Template | null>();
   const template = (key: string): Template | null => {
     let tpl = templates.get(key);
     if (tpl === undefined) {
-      tpl = parseTemplate(lookup(bundles[lang], key) ?? lookup(bundles[DEFAULT_LANG], key));
+      tpl = parseTemplate(lookup(bundle, key) ?? lookup(fallback, key));
       templates.set(key, tpl);
     }
     return tpl;

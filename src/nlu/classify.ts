@@ -2,13 +2,16 @@
  * Intent classification entry point. See model.ts for the model (per-language multinomial naive
  * Bayes over word + word-pair + character n-gram features, with keyword bonuses).
  *
- * The model is built once, lazily on the first call or eagerly with warmUp() (~0.2–0.4 s of CPU
- * for the five languages), from the bundled training files, and then reused. The language model
+ * The model is built once, lazily on the first call or eagerly with warmUp() (~0.1–0.2 s of CPU
+ * for the five languages), from the bundled compiled training data (compiled.ts, compiled from
+ * locales/<lang>/intents.json by `npm run build:data`), and then reused. The language model
  * used is the one of the text's script (detectLang), falling back to the caller's hint, then
  * Thai. Below the calibrated threshold (DEFAULT_OPTIONS.threshold), or when too little of the
  * text is known to the model, the answer is `unknown`; `alternatives` then still lists the closest
  * real intents so the bot can offer them as quick replies.
  */
+import { compileTraining } from './compile.ts';
+import { bundledTraining } from './compiled.ts';
 import { type Entities, extractEntitiesNormalised, warmUpEntities } from './entities.ts';
 import { INTENTS, type Intent } from './intents.ts';
 import { detectLang, isLang, type Lang } from './lang.ts';
@@ -22,7 +25,6 @@ import {
   type TrainingFile,
 } from './model.ts';
 import { normalise } from './normalise.ts';
-import { TRAINING } from './training.ts';
 
 export interface Alternative {
   intent: Intent;
@@ -53,12 +55,12 @@ const SUBSTANCE = /[\p{L}\p{N}][\s\S]*[\p{L}\p{M}\p{N}]/u;
 let model: Model | undefined;
 
 function getModel(): Model {
-  if (!model) model = buildModel(TRAINING, DEFAULT_OPTIONS);
+  if (!model) model = buildModel(bundledTraining(), DEFAULT_OPTIONS);
   return model;
 }
 
 /**
- * Builds the model now instead of on the first classify() call (~0.2–0.4 s of CPU). Call it at
+ * Builds the model now instead of on the first classify() call (~0.1–0.2 s of CPU). Call it at
  * module scope in a Worker so the cost falls in start-up rather than in the first request.
  */
 export function warmUp(): void {
@@ -66,12 +68,15 @@ export function warmUp(): void {
   warmUpEntities();
 }
 
-/** Replaces the model (tests and tuning). Pass undefined to go back to the bundled one. */
+/**
+ * Replaces the model with one trained from `files` (tests and tuning; compiled here, ~0.2 s).
+ * Pass undefined to go back to the bundled one.
+ */
 export function setModel(
   files?: Partial<Record<Lang, TrainingFile>>,
   options?: ModelOptions,
 ): void {
-  model = files ? buildModel(files, options ?? DEFAULT_OPTIONS) : undefined;
+  model = files ? buildModel(compileTraining(files), options ?? DEFAULT_OPTIONS) : undefined;
 }
 
 function round(x: number): number {

@@ -20,11 +20,7 @@
  * also runs in a Cloudflare Worker).
  */
 
-import enTerms from '../../locales/en/entities.json' with { type: 'json' };
-import kmTerms from '../../locales/km/entities.json' with { type: 'json' };
-import loTerms from '../../locales/lo/entities.json' with { type: 'json' };
-import myTerms from '../../locales/my/entities.json' with { type: 'json' };
-import thTerms from '../../locales/th/entities.json' with { type: 'json' };
+import { localeFile } from '../locale-files.ts';
 import { NOTIFICATION_CATEGORIES } from '../notify/categories.ts';
 import {
   HOTLINE,
@@ -392,11 +388,11 @@ export interface EntityTermsFile {
 }
 
 export const ENTITY_TERM_FILES: Readonly<Record<Lang, EntityTermsFile>> = {
-  th: thTerms,
-  en: enTerms,
-  my: myTerms,
-  km: kmTerms,
-  lo: loTerms,
+  th: localeFile<EntityTermsFile>('th', 'entities'),
+  en: localeFile<EntityTermsFile>('en', 'entities'),
+  my: localeFile<EntityTermsFile>('my', 'entities'),
+  km: localeFile<EntityTermsFile>('km', 'entities'),
+  lo: localeFile<EntityTermsFile>('lo', 'entities'),
 };
 
 // What a term is. Kinds from K_NUM on are parts of number phrases: one token per position (the

@@ -10,7 +10,7 @@
  * Latin need a clear share; Lao typed in Thai letters ("ข่อยอยากเบิ่งเงินสมทบแหน่") answers in
  * Lao; romanised Burmese/Khmer/Lao is flagged for the language picker.
  */
-import thaiScriptLao from '../../locales/lo/thai-script.json' with { type: 'json' };
+import { localeFile } from '../locale-files.ts';
 import { detectRomanised, type RomanisedLang } from './romanised.ts';
 
 export const LANGS = ['th', 'en', 'my', 'km', 'lo'] as const;
@@ -112,7 +112,10 @@ const MIN_LATIN_SHARE = 0.7;
 /** Different Lao words in Thai letters needed to answer in Lao. */
 const MIN_LAO_MARKERS = 2;
 
-const LAO_IN_THAI = new RegExp(thaiScriptLao.markers.join('|'), 'g');
+const LAO_IN_THAI = new RegExp(
+  localeFile<{ markers: readonly string[] }>('lo', 'thai-script').markers.join('|'),
+  'g',
+);
 const LATIN_WORD = /[A-Za-z\u00c0-\u024f]{2,}/g;
 
 /** Distinct Lao-only words typed in Thai letters (ข่อย, เบิ่ง, แหน่, บ่, จักเดือน, ...). */

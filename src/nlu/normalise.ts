@@ -25,9 +25,7 @@
  *  9. Whitespace collapsed and trimmed.
  */
 
-import kmPlaces from '../../locales/km/places.json' with { type: 'json' };
-import loPlaces from '../../locales/lo/places.json' with { type: 'json' };
-import myPlaces from '../../locales/my/places.json' with { type: 'json' };
+import { localeFile } from '../locale-files.ts';
 import {
   type CompactTrie,
   compactStart,
@@ -104,8 +102,22 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const AREA_WORDS = [myPlaces, kmPlaces, loPlaces].flatMap((p) => p.area);
-const AREA_NUMBER_WORDS = [myPlaces, kmPlaces, loPlaces].flatMap((p) => p.areaNumber);
+/** The shape of locales/<lang>/places.json (my, km, lo). */
+export interface PlacesFile {
+  /** Aliases per DOPA province code. */
+  readonly provinces: Readonly<Record<string, readonly string[]>>;
+  /** The words for a Bangkok SSO area before its number ("area 5"). */
+  readonly area: readonly string[];
+  readonly areaNumber: readonly string[];
+}
+
+/** The place lists in Burmese, Khmer and Lao script (provinces.ts reads them too). */
+export const PLACES: readonly PlacesFile[] = (['my', 'km', 'lo'] as const).map((lang) =>
+  localeFile<PlacesFile>(lang, 'places'),
+);
+
+const AREA_WORDS = PLACES.flatMap((p) => p.area);
+const AREA_NUMBER_WORDS = PLACES.flatMap((p) => p.areaNumber);
 /** Any character that INVISIBLE, CONTROL, NATIVE_DIGIT or FULLWIDTH would change. */
 const RARE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control characters is the point

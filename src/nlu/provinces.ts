@@ -11,10 +11,7 @@
  * such as จังหวัด / จ. / เมือง / ประกันสังคม, or when they are the whole text.
  */
 import points from '../../data/geo/thai-province-points.json' with { type: 'json' };
-import kmPlaces from '../../locales/km/places.json' with { type: 'json' };
-import loPlaces from '../../locales/lo/places.json' with { type: 'json' };
-import myPlaces from '../../locales/my/places.json' with { type: 'json' };
-import { normalise } from './normalise.ts';
+import { normalise, PLACES } from './normalise.ts';
 import { compactStart, compactStep, compileTrie, newTrie, trieAdd } from './trie.ts';
 
 export interface Province {
@@ -110,11 +107,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
  * migrant workers live and work, with common spelling variants (none of these languages has a
  * fixed spelling for Thai names). Names that are also everyday words are left out of the lists.
  */
-const NATIVE: ReadonlyArray<{ provinces: Readonly<Record<string, readonly string[]>> }> = [
-  myPlaces,
-  kmPlaces,
-  loPlaces,
-];
+const NATIVE: ReadonlyArray<{ provinces: Readonly<Record<string, readonly string[]>> }> = PLACES;
 
 /** Aliases that belong to another province than a shorter alias they start with. */
 const OVERRIDES: Readonly<Record<string, readonly string[]>> = {

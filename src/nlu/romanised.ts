@@ -8,17 +8,13 @@
  * of its words come from that list, those words are at least 30% of the text's words, and no
  * other language's list matches as many.
  */
-import km from '../../locales/km/romanised.json' with { type: 'json' };
-import lo from '../../locales/lo/romanised.json' with { type: 'json' };
-import my from '../../locales/my/romanised.json' with { type: 'json' };
+import { localeFile } from '../locale-files.ts';
 
 export type RomanisedLang = 'my' | 'km' | 'lo';
 
-const LISTS: ReadonlyArray<readonly [RomanisedLang, { words: readonly string[] }]> = [
-  ['my', my],
-  ['km', km],
-  ['lo', lo],
-];
+const LISTS: ReadonlyArray<readonly [RomanisedLang, { words: readonly string[] }]> = (
+  ['my', 'km', 'lo'] as const
+).map((lang) => [lang, localeFile<{ words: readonly string[] }>(lang, 'romanised')]);
 
 /** Longest phrase, in words. */
 const MAX_PHRASE = 3;

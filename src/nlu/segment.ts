@@ -168,6 +168,45 @@ export function icuWords(texts: Iterable<string>, locale: string): Set<string> {
   return out;
 }
 
+/** Whether the characters at `i` and `i + 1` are letters of one Thai-family script. */
+function sameScriptPair(text: string, i: number): boolean {
+  const k = classAt(text, i);
+  return k >= C_THAI && classAt(text, i + 1) === k;
+}
+
+/**
+ * `text` with `mark` inserted wherever Intl.Segmenter cuts between two letters of one
+ * Thai-family script: the cuts that nothing else in the text shows, so that `markedWords` can
+ * find icuWords' words again without Intl.Segmenter (compiled.ts ships the training examples so).
+ */
+export function markIcuCuts(text: string, locale: string, mark: string): string {
+  const seg = new Intl.Segmenter(locale, { granularity: 'word' });
+  let out = '';
+  for (const s of seg.segment(text)) {
+    if (s.index > 0 && sameScriptPair(text, s.index - 1)) out += mark;
+    out += s.segment;
+  }
+  return out;
+}
+
+/**
+ * Adds to `out` the words of a text marked by markIcuCuts: the runs of one Thai-family script
+ * between marks, other characters and changes of script, single characters left out (as in
+ * icuWords, which they match but for what the compiled data lists apart).
+ */
+export function markedWords(text: string, mark: number, out: Set<string>): void {
+  let from = 0;
+  let k = C_SEP;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : -1;
+    const ki = c === mark || c < 0 ? C_SEP : classAt(text, i);
+    if (ki === k && ki >= C_THAI) continue;
+    if (k >= C_THAI && i - from > 1) out.add(text.slice(from, i));
+    from = c === mark ? i + 1 : i;
+    k = c === mark ? C_SEP : ki;
+  }
+}
+
 // ---------------------------------------------------------------- segmentation
 
 /** Word ranges found by `segmentRanges`: [start[i], end[i]) for i < n. */

@@ -18,9 +18,10 @@
  * string `tokenise()` returns is exactly what `hashFeatures()` emits for it.
  *
  * The segmentation depends on the dictionary, so a model is trained and queried with the one
- * built from its own training files (`trainingDictionary`); the functions here default to the
- * dictionary of the bundled training files.
+ * built from its own training files (`trainingWords`, compiled.ts); the functions here default
+ * to the dictionary of the bundled training files.
  */
+import { bundledTraining, type CompiledTraining } from './compiled.ts';
 import type { Lang } from './lang.ts';
 import type { TrainingFile } from './model.ts';
 import { normalise } from './normalise.ts';
@@ -32,7 +33,6 @@ import {
   segmentRanges,
   type WordDictionary,
 } from './segment.ts';
-import { TRAINING } from './training.ts';
 
 export type { WordDictionary } from './segment.ts';
 
@@ -102,18 +102,15 @@ function prepare(text: string): string {
 
 // ---------------------------------------------------------------- the segmentation dictionary
 
-const dictionaries = new WeakMap<object, WordDictionary>();
-
 /**
- * The word dictionary of a set of training files: the words Intl.Segmenter finds in the
+ * The dictionary words of a set of training files: the words Intl.Segmenter finds in the
  * Thai-family examples and keywords (normalised as the classifier sees them), plus the stop
- * words so they are cut out whole. Built once per files object (~0.1 s for the bundled files).
+ * words so they are cut out whole (~0.1 s for the bundled files: the bundled model has them
+ * compiled, see compiled.ts).
  */
-export function trainingDictionary(
+export function trainingWords(
   files: Readonly<Partial<Record<Lang, TrainingFile | undefined>>>,
-): WordDictionary {
-  let d = dictionaries.get(files);
-  if (d) return d;
+): Set<string> {
   const words = new Set<string>(STOP_WORDS);
   for (const [lang, file] of Object.entries(files) as [Lang, TrainingFile | undefined][]) {
     if (lang === 'en' || !file?.intents) continue;
@@ -124,14 +121,24 @@ export function trainingDictionary(
     }
     for (const w of icuWords(texts, lang)) words.add(w);
   }
-  d = dictionaryOf(words);
-  dictionaries.set(files, d);
+  return words;
+}
+
+const dictionaries = new WeakMap<CompiledTraining, WordDictionary>();
+
+/** The dictionary of compiled training data (built once per training object). */
+export function compiledDictionary(t: CompiledTraining): WordDictionary {
+  let d = dictionaries.get(t);
+  if (!d) {
+    d = dictionaryOf(t.words);
+    dictionaries.set(t, d);
+  }
   return d;
 }
 
-/** The dictionary of the bundled training files (what classify() uses). */
+/** The dictionary of the bundled training data (what classify() uses). */
 export function defaultDictionary(): WordDictionary {
-  return trainingDictionary(TRAINING);
+  return compiledDictionary(bundledTraining());
 }
 
 // ---------------------------------------------------------------- readable features

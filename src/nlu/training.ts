@@ -1,5 +1,8 @@
 /**
- * Training files bundled at build time (static JSON imports: no fs at runtime, Worker-safe).
+ * The training files, locales/<lang>/intents.json (the source of truth), as static JSON imports:
+ * what `npm run build:data` compiles into src/generated/intent-model.ts and what the tests read.
+ * The app does not import this module (it builds its model from the compiled data, compiled.ts),
+ * so the raw files stay out of the Worker bundle.
  */
 import en from '../../locales/en/intents.json' with { type: 'json' };
 import km from '../../locales/km/intents.json' with { type: 'json' };

@@ -7,7 +7,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
 import { adminRoutes } from './routes/admin.ts';
-import { consoleRoutes } from './routes/console/index.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { linkRoutes } from './routes/link.ts';
 import { MAX_WEBHOOK_BYTES, webhookRoutes } from './routes/webhook.ts';
@@ -122,6 +121,15 @@ function secureHeaders(): MiddlewareHandler<AppEnv> {
 export interface AppOptions {
   /** The peer address of a request's connection (Node: the socket's remote address). */
   socketAddress?: (c: Context) => string | undefined;
+  /**
+   * The operator console (src/routes/console/), mounted at /console when given. The entry file
+   * passes it (Node: one process serves both; Cloudflare: its own Worker,
+   * src/entry/console-worker.ts), so the bot's Worker does not carry the console's code.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the console's env extends AppEnv
+  console?: Hono<any>;
+  /** false: no webhook, link page or admin API (the console's own Worker). */
+  bot?: boolean;
 }
 
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
@@ -135,10 +143,12 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   });
   app.use('*', limitBodies());
   app.route('/', healthRoutes);
-  app.route('/', webhookRoutes);
-  app.route('/', linkRoutes);
-  app.route('/admin', adminRoutes);
-  app.route('/console', consoleRoutes);
+  if (options.bot !== false) {
+    app.route('/', webhookRoutes);
+    app.route('/', linkRoutes);
+    app.route('/admin', adminRoutes);
+  }
+  if (options.console) app.route('/console', options.console);
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();

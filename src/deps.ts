@@ -3,10 +3,11 @@
  * per request); routes, the dispatcher and handlers receive them and import no globals.
  */
 import type { Config } from './config.ts';
-import type { I18n } from './i18n.ts';
+import type { I18n, Lang } from './i18n.ts';
 import type { LineClient } from './line/client.ts';
 import type { SignatureVerifier } from './line/signature.ts';
 import type { Logger } from './log.ts';
+import type { MenuKey } from './richmenu/definition.ts';
 import type { Store } from './store/db.ts';
 import type { WebhookEventRow } from './store/webhook-events.ts';
 
@@ -54,6 +55,18 @@ export interface Deps {
   readonly tuning: Tuning;
   /** Where webhook events are recorded and processed: one seam, built by each entry file. */
   readonly events: Events;
+  /**
+   * The rendered rich-menu PNGs (assets/richmenu/), for the console's preview and deploy: the
+   * Node entry reads them from disk (src/richmenu/images-node.ts); a Worker has no file system
+   * and leaves it unset (the console then draws the menu from its definition and says why it
+   * cannot deploy).
+   */
+  richMenuImages?: RichMenuImages;
+}
+
+export interface RichMenuImages {
+  /** The PNG of one menu, or undefined when it is not there (not rendered yet). */
+  read(lang: Lang, key: MenuKey): Promise<Uint8Array | undefined>;
 }
 
 /** Delivery timings; tests shrink them, production keeps the defaults. */

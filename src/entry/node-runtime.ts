@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { type HttpBindings, serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
 import { type Config, type Env, parseConfig } from '../config.ts';
+import { CONSOLE_STRINGS } from '../console/strings.ts';
 import { DEFAULT_TUNING, type Deps, realSleep, systemClock, type Tuning } from '../deps.ts';
 import { localEvents } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
@@ -18,6 +19,8 @@ import { createNodeSignatureVerifier } from '../line/signature-node.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { warmUp } from '../nlu/index.ts';
 import { ensureOffices } from '../offices/reference.ts';
+import { nodeRichMenuImages } from '../richmenu/images-node.ts';
+import { consoleRoutes } from '../routes/console/index.tsx';
 import { migrateNodeStore, type NodeStore, openNodeStore } from '../store/node.ts';
 import { seedDemoData } from '../store/seed.ts';
 import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
@@ -114,7 +117,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     store,
     log,
     line,
-    i18n: createI18n(),
+    i18n: createI18n({ more: { console: CONSOLE_STRINGS } }),
     clock: options.clock ?? systemClock,
     sleep: options.sleep ?? realSleep,
     signature: createNodeSignatureVerifier(config.channelSecret),
@@ -123,8 +126,10 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     // On the processing threads when there are some (the pool falls back to `here` while
     // none is running), else here.
     events: pool ?? here,
+    richMenuImages: nodeRichMenuImages(),
   };
   const app = createApp(() => deps, {
+    console: consoleRoutes,
     socketAddress: (c) =>
       (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress,
   });

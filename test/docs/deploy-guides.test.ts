@@ -288,8 +288,13 @@ describe(`${CF_GUIDE}: wrangler`, () => {
       if (cmd.words[0] === 'deploy') {
         expect(out).toMatch(/--dry-run: exiting now/);
         expect(out).toMatch(/env\.DB \(sso-bot\)/);
-        // The queues the Worker sends to (the dead-letter queue is only consumed).
-        for (const q of ['sso-bot-events', 'sso-bot-pushes']) expect(out).toContain(`(${q})`);
+        // The bot's Worker: the queues it sends to (the dead-letter queue is only consumed).
+        // The console's Worker (-c wrangler.console.toml) has none: the bot's Worker sends pushes.
+        const consoleWorker = cmd.words.includes('wrangler.console.toml');
+        for (const q of ['sso-bot-events', 'sso-bot-pushes']) {
+          if (consoleWorker) expect(out).not.toContain(`(${q})`);
+          else expect(out).toContain(`(${q})`);
+        }
       }
       ran.push(sub);
     }
@@ -298,6 +303,7 @@ describe(`${CF_GUIDE}: wrangler`, () => {
       'd1 migrations list',
       'd1 execute DB',
       'deploy --dry-run --outdir',
+      'deploy -c wrangler.console.toml',
     ]);
   }, 180_000);
 });

@@ -23,6 +23,9 @@ function expectedLimit(path: string): number {
   if (path === '/link') return 16 * KiB;
   if (path === '/admin/news' || path.startsWith('/admin/news/')) return 256 * KiB;
   if (path.startsWith('/admin/')) return 16 * KiB;
+  // The operator console: a news item as a form; every other console form is small.
+  if (path === '/console/news' || path.startsWith('/console/news/')) return 256 * KiB;
+  if (path === '/console' || path.startsWith('/console/')) return 32 * KiB;
   return 8 * KiB;
 }
 

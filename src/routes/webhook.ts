@@ -136,6 +136,8 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhook', async (c) => {
       lineRequestId: null,
       receivedAt: now,
       processedAt: skip || unreadable ? now : null,
+      intent: null,
+      lang: null,
     };
     rows.push(row);
   }

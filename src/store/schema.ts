@@ -74,6 +74,13 @@ export const webhookEvents = sqliteTable(
     lineRequestId: text('line_request_id'),
     receivedAt: integer('received_at').notNull(),
     processedAt: integer('processed_at'),
+    /**
+     * For the console's statistics: the intent a text or postback was understood as (`unknown`
+     * when the bot could not answer) and the language of the answer. Not personal data: kept
+     * with the row after the text is erased.
+     */
+    intent: text('intent'),
+    lang: text('lang'),
   },
   (t) => [index('webhook_events_status_idx').on(t.status, t.receivedAt)],
 );

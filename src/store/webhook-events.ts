@@ -24,6 +24,8 @@ function hotStatements(db: Db) {
         error: param('error'),
         lineRequestId: param('lineRequestId'),
         processedAt: param('processedAt'),
+        intent: param('intent'),
+        lang: param('lang'),
         ...(clearPayload ? { payload: '{}' } : {}),
       })
       .where(byId)
@@ -143,6 +145,9 @@ export interface EventOutcome {
   error?: string | null;
   lineRequestId?: string | null;
   at: number;
+  /** What the event was understood as (a text or postback), and the answer's language. */
+  intent?: string | null;
+  lang?: string | null;
 }
 
 export async function finishWebhookEvent(
@@ -160,6 +165,8 @@ export async function finishWebhookEvent(
     error: outcome.error ?? null,
     lineRequestId: outcome.lineRequestId ?? null,
     processedAt: outcome.at,
+    intent: outcome.intent ?? null,
+    lang: outcome.lang ?? null,
   });
 }
 

@@ -462,7 +462,8 @@ export async function schedulePushBatches(
   const rate = deps.config.pushRatePerSecond;
   const capacity = Math.max(1, Math.floor(rate * windowSeconds));
   const jobs: number[] = [];
-  for (const job of await listActiveJobs(deps.store)) {
+  // Scheduled jobs whose time has come become pending here (never before their time).
+  for (const job of await listActiveJobs(deps.store, undefined, deps.clock.now())) {
     const room = capacity - jobs.length;
     if (room <= 0) break;
     if (job.status === 'pending') {

@@ -13,6 +13,10 @@
  *    and the job ends `failed` with the count of recipients not reached; other 4xx fail at once.
  * Multicast calls are paced at `config.pushRatePerSecond` (≤ 200/s); broadcast jobs respect
  * LINE's 60 broadcasts per hour.
+ *
+ * From the operator console: a `scheduled` job is started by the first run at or after its
+ * `scheduled_at` (never before); a `paused` job is skipped, no batch of it is claimed once it is
+ * paused, and resuming it continues with the same batches and retry keys.
  */
 
 import type { Deps } from '../deps.ts';
@@ -109,7 +113,10 @@ export function jobBackoff(baseMs: number, maxMs: number, retry: number): number
   return Math.max(1, Math.round(Math.random() * cap));
 }
 
-/** One step of every pending and running job (or just `options.jobId`). */
+/**
+ * One step of every pending and running job (or just `options.jobId`); a scheduled job becomes
+ * pending here once its time has come (never before), a paused one is skipped until resumed.
+ */
 export async function runPushJobs(deps: Deps, options: RunOptions = {}): Promise<RunReport> {
   const budget = new Budget(
     deps,
@@ -125,7 +132,7 @@ export async function runPushJobs(deps: Deps, options: RunOptions = {}): Promise
     jobsFinished: 0,
     more: false,
   };
-  for (const job of await listActiveJobs(deps.store, options.jobId)) {
+  for (const job of await listActiveJobs(deps.store, options.jobId, deps.clock.now())) {
     if (budget.exhausted) {
       report.more = true;
       break;
@@ -141,7 +148,7 @@ export async function runPushJobs(deps: Deps, options: RunOptions = {}): Promise
     }
     const outcome = await deliver(deps, current, budget, pacer, report, options.onProgress);
     if (outcome === 'finished') report.jobsFinished++;
-    else report.more = true;
+    else if (outcome === 'paused') report.more = true;
   }
   report.calls = budget.calls;
   return report;
@@ -211,7 +218,8 @@ async function snapshot(deps: Deps, job: PushJobRow, budget: Budget): Promise<bo
 
 // --- delivery -------------------------------------------------------------------------------
 
-type Outcome = 'finished' | 'paused';
+/** finished: done, failed or cancelled; paused: the budget ran out; stopped: an operator paused it. */
+type Outcome = 'finished' | 'paused' | 'stopped';
 
 async function deliver(
   deps: Deps,
@@ -233,7 +241,8 @@ async function deliver(
     const p = await getJobProgress(store, job.id);
     if (p) onProgress(p);
   };
-  const retryUntil = job.createdAt + tuning.jobRetryWindowMs;
+  // A scheduled job's window starts at its time, not when it was created.
+  const retryUntil = Math.max(job.createdAt, job.scheduledAt ?? 0) + tuning.jobRetryWindowMs;
 
   const attempt = async (batchNo: number): Promise<void> => {
     if (!budget.reserve()) return;
@@ -290,8 +299,11 @@ async function deliver(
 
   for (;;) {
     if (budget.exhausted) return 'paused';
-    // Cancelled (admin API) since the last round: stop sending.
-    if ((await getPushJob(store, job.id))?.status !== 'running') return 'finished';
+    // Cancelled or paused (admin API, console) since the last round: stop sending. (claimBatch
+    // also refuses a batch of a job that is not running, so a round stops at once.)
+    const status = (await getPushJob(store, job.id))?.status;
+    if (status === 'paused') return 'stopped';
+    if (status !== 'running') return 'finished';
     const ready = await readyBatchNumbers(store, job.id, clock.now(), 500);
     if (ready.length === 0) {
       const next = await nextPendingAt(store, job.id);
@@ -400,10 +412,22 @@ export interface CreatedJob {
  */
 export async function createNewsPushJob(
   deps: Deps,
-  request: { newsId: number; kind: 'broadcast' | 'multicast'; segment?: Segment },
+  request: {
+    newsId: number;
+    kind: 'broadcast' | 'multicast';
+    segment?: Segment;
+    /** Start at this time (ms), not at once: the job waits as `scheduled`. */
+    scheduledAt?: number;
+    /** The staff account creating it (operator console). */
+    createdBy?: number;
+  },
 ): Promise<CreatedJob> {
   const { store, clock } = deps;
   const now = clock.now();
+  const extra = {
+    ...(request.scheduledAt !== undefined ? { scheduledAt: request.scheduledAt } : {}),
+    ...(request.createdBy !== undefined ? { createdBy: request.createdBy } : {}),
+  };
   const item = await getNews(store, request.newsId);
   if (!item) throw new PushJobRefused(`news item ${request.newsId} does not exist`, 404);
   if (item.status !== 'published') {
@@ -414,7 +438,7 @@ export async function createNewsPushJob(
     if (optedOut > 0) {
       const job = await createPushJob(
         store,
-        { newsId: item.id, kind: 'multicast', segment: {} },
+        { newsId: item.id, kind: 'multicast', segment: {}, ...extra },
         now,
       );
       return {
@@ -432,13 +456,17 @@ export async function createNewsPushJob(
       );
     }
     return {
-      job: await createPushJob(store, { newsId: item.id, kind: 'broadcast', segment: null }, now),
+      job: await createPushJob(
+        store,
+        { newsId: item.id, kind: 'broadcast', segment: null, ...extra },
+        now,
+      ),
     };
   }
   return {
     job: await createPushJob(
       store,
-      { newsId: item.id, kind: 'multicast', segment: request.segment ?? {} },
+      { newsId: item.id, kind: 'multicast', segment: request.segment ?? {}, ...extra },
       now,
     ),
   };

@@ -171,7 +171,7 @@ export const ADMIN_OPENAPI = {
     '/admin/push-jobs/{id}/cancel': {
       post: {
         summary:
-          'Cancel a pending or running job (batches already accepted by LINE stay delivered)',
+          'Cancel a scheduled, pending, running or paused job (batches already accepted by LINE stay delivered)',
         parameters: [idParam],
         responses: {
           '200': { description: 'Cancelled', content: json(ref('JobProgress')) },
@@ -417,7 +417,12 @@ export const ADMIN_OPENAPI = {
           newsId: { type: 'integer' },
           kind: { type: 'string', enum: ['broadcast', 'multicast'] },
           segment: { ...ref('Segment'), nullable: true },
-          status: { type: 'string', enum: ['pending', 'running', 'done', 'failed', 'cancelled'] },
+          status: {
+            type: 'string',
+            enum: ['scheduled', 'pending', 'running', 'paused', 'done', 'failed', 'cancelled'],
+            description:
+              '`scheduled` (from the operator console) starts at its time; `paused` waits for an operator to resume it',
+          },
           snapshotComplete: { type: 'boolean' },
           totalRecipients: { type: 'integer', description: '0 for a broadcast (LINE counts them)' },
           sentRecipients: { type: 'integer' },

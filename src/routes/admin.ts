@@ -8,7 +8,6 @@
 
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
-import { LANGUAGES } from '../i18n.ts';
 import { issueLinkCodeFor } from '../link-codes.ts';
 import { summarise } from '../news/parse-article.ts';
 import { createNewsPushJob, PushJobRefused } from '../news/push-jobs.ts';
@@ -21,7 +20,6 @@ import {
   listNews,
   NEWS_STATUSES,
   type NewsInput,
-  SECTIONS,
   sourceUrlTaken,
   updateNews,
 } from '../store/news.ts';
@@ -40,59 +38,16 @@ import {
 import { getWebhookEvent } from '../store/webhook-events.ts';
 import { ADMIN_OPENAPI } from './admin-openapi.ts';
 import {
-  bool,
   check,
+  createNewsBody,
   Invalid,
   int,
-  isoDate,
-  list,
-  nullable,
   object,
   oneOf,
+  segmentBody,
   str,
-  url,
+  updateNewsBody,
 } from './validate.ts';
-
-const provinceCode = str({
-  max: 2,
-  pattern: /^[1-9]\d$/,
-  patternHint: 'must be a 2-digit province code such as "10" or "50"',
-});
-
-const newsFields = {
-  title: { parse: str({ max: 300 }), required: true },
-  summary: { parse: str({ min: 0, max: 1000 }) },
-  body: { parse: str({ max: 20_000 }), required: true },
-  imageUrl: { parse: nullable(url(['https:'], 2000)) },
-  sourceUrl: { parse: nullable(url(['https:', 'http:'], 1000)) },
-  publishedDate: { parse: isoDate, required: true },
-  topic: {
-    parse: str({
-      max: 40,
-      pattern: /^[a-z0-9][a-z0-9_-]*$/,
-      patternHint: 'must be lower-case letters, digits, - or _',
-    }),
-  },
-  targetSections: { parse: list(oneOf(SECTIONS), { max: 3 }) },
-  targetProvinces: { parse: list(provinceCode, { max: 77 }) },
-  languages: { parse: list(oneOf(LANGUAGES), { min: 1, max: LANGUAGES.length }) },
-  status: { parse: oneOf(NEWS_STATUSES) },
-} as const;
-
-const createNewsBody = object(newsFields);
-const updateNewsBody = object(
-  Object.fromEntries(Object.entries(newsFields).map(([k, v]) => [k, { parse: v.parse }])) as {
-    [K in keyof typeof newsFields]: { parse: (typeof newsFields)[K]['parse'] };
-  },
-  { atLeastOne: true },
-);
-
-const segmentBody = object({
-  sections: { parse: list(oneOf(SECTIONS), { min: 1, max: 3 }) },
-  provinces: { parse: list(provinceCode, { min: 1, max: 77 }) },
-  languages: { parse: list(oneOf(LANGUAGES), { min: 1, max: LANGUAGES.length }) },
-  linked: { parse: bool },
-});
 
 const createJobBody = object({
   newsId: { parse: int(1, Number.MAX_SAFE_INTEGER), required: true },

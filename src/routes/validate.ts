@@ -1,7 +1,10 @@
 /**
- * A tiny body validator for the admin API (no dependency): each field has a parser that returns
- * the value or pushes an error with its JSON path. Unknown fields are errors.
+ * A tiny body validator for the admin API and the operator console (no dependency): each field
+ * has a parser that returns the value or pushes an error with its JSON path. Unknown fields are
+ * errors. The news item and segment fields are defined once, below, for both.
  */
+import { LANGUAGES } from '../i18n.ts';
+import { NEWS_STATUSES, SECTIONS } from '../store/news.ts';
 
 export interface FieldError {
   readonly path: string;
@@ -157,3 +160,48 @@ export function check<T>(parser: Parser<T>, value: unknown): T {
   if (errors.length > 0 || out === undefined) throw new Invalid(errors);
   return out;
 }
+
+// --- News items and push segments (admin API and operator console) -------------------------
+
+export const provinceCode = str({
+  max: 2,
+  pattern: /^[1-9]\d$/,
+  patternHint: 'must be a 2-digit province code such as "10" or "50"',
+});
+
+/** The fields of a news item; `required` for a new one. */
+export const newsFields = {
+  title: { parse: str({ max: 300 }), required: true },
+  summary: { parse: str({ min: 0, max: 1000 }) },
+  body: { parse: str({ max: 20_000 }), required: true },
+  imageUrl: { parse: nullable(url(['https:'], 2000)) },
+  sourceUrl: { parse: nullable(url(['https:', 'http:'], 1000)) },
+  publishedDate: { parse: isoDate, required: true },
+  topic: {
+    parse: str({
+      max: 40,
+      pattern: /^[a-z0-9][a-z0-9_-]*$/,
+      patternHint: 'must be lower-case letters, digits, - or _',
+    }),
+  },
+  targetSections: { parse: list(oneOf(SECTIONS), { max: 3 }) },
+  targetProvinces: { parse: list(provinceCode, { max: 77 }) },
+  languages: { parse: list(oneOf(LANGUAGES), { min: 1, max: LANGUAGES.length }) },
+  status: { parse: oneOf(NEWS_STATUSES) },
+} as const;
+
+export const createNewsBody = object(newsFields);
+export const updateNewsBody = object(
+  Object.fromEntries(Object.entries(newsFields).map(([k, v]) => [k, { parse: v.parse }])) as {
+    [K in keyof typeof newsFields]: { parse: (typeof newsFields)[K]['parse'] };
+  },
+  { atLeastOne: true },
+);
+
+/** Who a multicast reaches (src/store/push-jobs.ts Segment); every field narrows. */
+export const segmentBody = object({
+  sections: { parse: list(oneOf(SECTIONS), { min: 1, max: 3 }) },
+  provinces: { parse: list(provinceCode, { min: 1, max: 77 }) },
+  languages: { parse: list(oneOf(LANGUAGES), { min: 1, max: LANGUAGES.length }) },
+  linked: { parse: bool },
+});

@@ -3,13 +3,30 @@
  * once, as batches of ≤ 500 user ids each with its own X-Line-Retry-Key, before anything is sent;
  * every state change after that is a single atomic write, so a job can stop anywhere and resume.
  *
- *   job:   pending ──snapshot──▶ running ──all batches sent──▶ done
- *                                  │      └─some batch failed──▶ failed
- *          pending|running ──cancel──▶ cancelled
+ *   job:   scheduled ──its time came──▶ pending ──snapshot──▶ running ──all batches sent──▶ done
+ *                                                          │  ▲   └─some batch failed──▶ failed
+ *                                                    pause ▼  │ resume
+ *                                                          paused
+ *          scheduled|pending|running|paused ──cancel──▶ cancelled
  *   batch: pending ──LINE 2xx / 409──▶ sent
  *          pending ──4xx, or retries past the window──▶ failed
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, lte, min, ne, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNull,
+  lte,
+  min,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { BatchQuery, Store } from './db.ts';
 import type { SectionNo } from './news.ts';
 import { accountLinks, insuredPersons, lineUsers, pushBatches, pushJobs } from './schema.ts';
@@ -59,17 +76,30 @@ export interface JobProgress {
  */
 const ROWS_PER_INSERT = 14;
 
+/**
+ * A new job: `pending` (the runner starts it at once), or `scheduled` when `scheduledAt` is
+ * given (the runner starts it once that time has come, never before).
+ */
 export async function createPushJob(
   store: Store,
-  job: { newsId: number; kind: JobKind; segment: Segment | null },
+  job: {
+    newsId: number;
+    kind: JobKind;
+    segment: Segment | null;
+    scheduledAt?: number | null;
+    createdBy?: number | null;
+  },
   now: number,
 ): Promise<PushJobRow> {
+  const scheduled = job.scheduledAt !== undefined && job.scheduledAt !== null;
   const rows = await store.db
     .insert(pushJobs)
     .values({
       newsId: job.newsId,
       kind: job.kind,
       segment: job.segment ? JSON.stringify(job.segment) : null,
+      ...(scheduled ? { status: 'scheduled' as const, scheduledAt: job.scheduledAt } : {}),
+      ...(job.createdBy != null ? { createdBy: job.createdBy } : {}),
       createdAt: now,
     })
     .returning();
@@ -81,8 +111,18 @@ export async function getPushJob(store: Store, id: number): Promise<PushJobRow |
   return rows[0];
 }
 
-/** Jobs the runner should work on, oldest first. */
-export async function listActiveJobs(store: Store, jobId?: number): Promise<PushJobRow[]> {
+/**
+ * Jobs the runner should work on, oldest first. Given `now`, scheduled jobs whose time has come
+ * become pending first (one atomic write, so two runners cannot both start one twice: the
+ * snapshot's batch keys guard the rest); without it, scheduled jobs are left alone. Paused jobs
+ * are never listed.
+ */
+export async function listActiveJobs(
+  store: Store,
+  jobId?: number,
+  now?: number,
+): Promise<PushJobRow[]> {
+  if (now !== undefined) await startDueJobs(store, now, jobId);
   return store.db
     .select()
     .from(pushJobs)
@@ -95,8 +135,45 @@ export async function listActiveJobs(store: Store, jobId?: number): Promise<Push
     .orderBy(asc(pushJobs.createdAt), asc(pushJobs.id));
 }
 
+/** Scheduled jobs whose time has come (`scheduled_at <= now`) become pending. */
+export async function startDueJobs(store: Store, now: number, jobId?: number): Promise<number> {
+  const rows = await store.db
+    .update(pushJobs)
+    .set({ status: 'pending' })
+    .where(
+      and(
+        eq(pushJobs.status, 'scheduled'),
+        lte(pushJobs.scheduledAt, now),
+        jobId === undefined ? undefined : eq(pushJobs.id, jobId),
+      ),
+    )
+    .returning({ id: pushJobs.id });
+  return rows.length;
+}
+
 export async function listPushJobs(store: Store, limit = 50): Promise<PushJobRow[]> {
   return store.db.select().from(pushJobs).orderBy(desc(pushJobs.id)).limit(limit);
+}
+
+/** The jobs of these news items, newest first (the console's news list). */
+export async function listPushJobsForNews(
+  store: Store,
+  newsIds: readonly number[],
+  perItem = 10,
+): Promise<Map<number, PushJobRow[]>> {
+  const out = new Map<number, PushJobRow[]>();
+  if (newsIds.length === 0) return out;
+  const rows = await store.db
+    .select()
+    .from(pushJobs)
+    .where(inArray(pushJobs.newsId, [...newsIds]))
+    .orderBy(desc(pushJobs.id));
+  for (const row of rows) {
+    const list = out.get(row.newsId) ?? [];
+    if (list.length < perItem) list.push(row);
+    out.set(row.newsId, list);
+  }
+  return out;
 }
 
 /** Broadcast jobs created (`field: createdAt`) or started (`startedAt`) since `since`. */
@@ -141,22 +218,19 @@ function languageOf(spoken: readonly string[]) {
 }
 
 /**
- * The next `limit` recipients of a segment after `afterUserId`, in user id order: active
- * followers who have not opted out of news, narrowed by the segment.
+ * Who a segment reaches: active followers who have not opted out of news, narrowed by the
+ * segment; `undefined` when it can reach nobody. Shared by the snapshot's pages and the count
+ * the console shows before sending, so the number staff see is the audience the job writes.
  */
-export async function recipientPage(
-  store: Store,
+function audience(
   segment: Segment,
   spoken: readonly string[],
-  afterUserId: string,
-  limit: number,
-): Promise<string[]> {
-  const conditions = [
+): { conditions: SQL[]; join: 'none' | 'person' | 'link' } | undefined {
+  const conditions: SQL[] = [
     // Unary + keeps SQLite off the status index: the page must walk the primary key in order
     // (keyset pagination), not sort every active user for each page.
     sql`+${lineUsers.status} = 'active'`,
     eq(lineUsers.newsOptOut, false),
-    gt(lineUsers.userId, afterUserId),
   ];
   if (segment.languages?.length) {
     conditions.push(inArray(languageOf(spoken), segment.languages));
@@ -169,23 +243,74 @@ export async function recipientPage(
   if (segment.linked === true && !needsPerson)
     conditions.push(sql`${accountLinks.userId} is not null`);
   if (segment.linked === false) {
-    if (needsPerson) return []; // section/province are only known for linked users
+    if (needsPerson) return undefined; // section/province are only known for linked users
     conditions.push(isNull(accountLinks.userId));
   }
-  const base = store.db.select({ userId: lineUsers.userId }).from(lineUsers);
-  const joined =
-    needsPerson || segment.linked !== undefined
-      ? needsPerson
-        ? base
-            .innerJoin(accountLinks, eq(accountLinks.userId, lineUsers.userId))
-            .innerJoin(insuredPersons, eq(insuredPersons.id, accountLinks.personId))
-        : base.leftJoin(accountLinks, eq(accountLinks.userId, lineUsers.userId))
-      : base;
-  const rows = await joined
-    .where(and(...conditions))
+  const join = needsPerson ? 'person' : segment.linked !== undefined ? 'link' : 'none';
+  return { conditions, join };
+}
+
+/** The audience's FROM and joins, for a select of `fields`. */
+function audienceFrom(
+  store: Store,
+  fields: { userId: typeof lineUsers.userId } | { n: SQL<number> },
+  join: 'none' | 'person' | 'link',
+) {
+  const base = store.db
+    .select(fields as { userId: typeof lineUsers.userId })
+    .from(lineUsers)
+    .$dynamic();
+  if (join === 'person') {
+    return base
+      .innerJoin(accountLinks, eq(accountLinks.userId, lineUsers.userId))
+      .innerJoin(insuredPersons, eq(insuredPersons.id, accountLinks.personId));
+  }
+  if (join === 'link')
+    return base.leftJoin(accountLinks, eq(accountLinks.userId, lineUsers.userId));
+  return base;
+}
+
+/**
+ * The next `limit` recipients of a segment after `afterUserId`, in user id order: active
+ * followers who have not opted out of news, narrowed by the segment.
+ */
+export async function recipientPage(
+  store: Store,
+  segment: Segment,
+  spoken: readonly string[],
+  afterUserId: string,
+  limit: number,
+): Promise<string[]> {
+  const who = audience(segment, spoken);
+  if (!who) return [];
+  const rows = (await audienceFrom(store, { userId: lineUsers.userId }, who.join)
+    .where(and(...who.conditions, gt(lineUsers.userId, afterUserId)))
     .orderBy(asc(lineUsers.userId))
-    .limit(limit);
+    .limit(limit)) as unknown as { userId: string }[];
   return rows.map((r) => r.userId);
+}
+
+/** How many recipients a multicast to this segment would have now (what the snapshot writes). */
+export async function countRecipients(
+  store: Store,
+  segment: Segment,
+  spoken: readonly string[],
+): Promise<number> {
+  const who = audience(segment, spoken);
+  if (!who) return 0;
+  const rows = (await audienceFrom(store, { n: sql<number>`count(*)` }, who.join).where(
+    and(...who.conditions),
+  )) as unknown as { n: number }[];
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Active followers: who a LINE broadcast reaches (opted out or not: LINE cannot tell). */
+export async function countActiveFollowers(store: Store): Promise<number> {
+  const rows = await store.db
+    .select({ n: count() })
+    .from(lineUsers)
+    .where(eq(lineUsers.status, 'active'));
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Where an interrupted snapshot stopped: the last batch written and its last user id. */
@@ -302,7 +427,9 @@ function pendingBatch(jobId: number, batchNo: number) {
 
 /**
  * Takes a pending batch for one attempt: counts the attempt and leases the batch until
- * `now + leaseMs` so that another runner leaves it alone. Undefined when it is not ready.
+ * `now + leaseMs` so that another runner leaves it alone. Undefined when it is not ready, or
+ * when its job is no longer running (paused or cancelled since the runner read it: nothing new
+ * is sent; a call already under way finishes and is recorded).
  */
 export async function claimBatch(
   store: Store,
@@ -318,6 +445,7 @@ export async function claimBatch(
       and(
         pendingBatch(jobId, batchNo),
         or(isNull(pushBatches.nextAttemptAt), lte(pushBatches.nextAttemptAt, now)),
+        sql`exists (select 1 from ${pushJobs} where ${pushJobs.id} = ${jobId} and ${pushJobs.status} = 'running')`,
       ),
     )
     .returning();
@@ -416,11 +544,41 @@ export async function failJob(store: Store, jobId: number, error: string, now: n
     .where(and(eq(pushJobs.id, jobId), inArray(pushJobs.status, ['pending', 'running'])));
 }
 
+/** Statuses a job can be cancelled from. */
+export const CANCELLABLE: readonly JobStatus[] = ['scheduled', 'pending', 'running', 'paused'];
+
+/** Stops a job for good: nothing more is sent (a call already under way finishes). */
 export async function cancelJob(store: Store, jobId: number, now: number): Promise<boolean> {
   const rows = await store.db
     .update(pushJobs)
     .set({ status: 'cancelled', finishedAt: now })
-    .where(and(eq(pushJobs.id, jobId), inArray(pushJobs.status, ['pending', 'running'])))
+    .where(and(eq(pushJobs.id, jobId), inArray(pushJobs.status, [...CANCELLABLE])))
+    .returning({ id: pushJobs.id });
+  return rows.length > 0;
+}
+
+/**
+ * Pauses a running job: the runner claims no further batch of it (a call under way finishes)
+ * and skips it until it is resumed. Its batches and their retry keys stay as they are.
+ */
+export async function pauseJob(store: Store, jobId: number): Promise<boolean> {
+  const rows = await store.db
+    .update(pushJobs)
+    .set({ status: 'paused' })
+    .where(and(eq(pushJobs.id, jobId), eq(pushJobs.status, 'running')))
+    .returning({ id: pushJobs.id });
+  return rows.length > 0;
+}
+
+/**
+ * Resumes a paused job: running again, with the same batches and retry keys, so a batch sent
+ * before the pause is not sent again and one LINE accepted under way answers 409.
+ */
+export async function resumeJob(store: Store, jobId: number): Promise<boolean> {
+  const rows = await store.db
+    .update(pushJobs)
+    .set({ status: 'running' })
+    .where(and(eq(pushJobs.id, jobId), eq(pushJobs.status, 'paused')))
     .returning({ id: pushJobs.id });
   return rows.length > 0;
 }
@@ -451,7 +609,7 @@ export async function getJobProgress(
     kind: job.kind,
     segment: job.segment ? (JSON.parse(job.segment) as Segment) : null,
     status: job.status,
-    snapshotComplete: job.status !== 'pending',
+    snapshotComplete: job.status !== 'pending' && job.status !== 'scheduled',
     totalRecipients: job.totalRecipients,
     sentRecipients: job.sentRecipients,
     failedRecipients: Number(failed[0]?.recipients ?? 0),

@@ -27,7 +27,13 @@ import { maskNationalIds } from './log.ts';
 import { TAB_ACTION } from './richmenu/definition.ts';
 import { isBusyError, retryWhileBusy } from './store/db.ts';
 import { isTransientDbError, releaseWebhookEvent } from './store/dead-letters.ts';
-import { getLineUser, markLineUserInactive, upsertLineUser } from './store/line-users.ts';
+import {
+  getLineUser,
+  isBotPaused,
+  markLineUserInactive,
+  upsertLineUser,
+} from './store/line-users.ts';
+import { openFlagOf, recordFlagTurn, summariseMessages } from './store/staff-flags.ts';
 import {
   claimWebhookEvent,
   type EventOutcome,
@@ -105,15 +111,24 @@ export async function processWebhookEvent(
     return 'retry';
   }
   if (!row) return 'unclaimed';
+  const insight: Insight = {};
   // A later try (after a crash, a retry or a replay): a reply marked as attempted may have
   // been shown.
   const recovering = row.attempts > 1;
   let outcome: EventOutcome;
   try {
     const event = JSON.parse(row.payload) as LineEvent;
-    // Routing only reads, upserts the user and writes audit rows: safe to run again when busy.
-    const messages = await retryWhileBusy(() => route(deps, event, row), busy);
-    outcome = await deliver(deps, row, messages, recovering, options.retryLater === true);
+    // Routing only reads, upserts the user and writes audit rows, and the staff thread is
+    // written once per event: safe to run again when busy.
+    const messages = await retryWhileBusy(async () => {
+      const answer = await route(deps, event, row, insight);
+      await recordForStaff(deps, event, row, answer);
+      return answer;
+    }, busy);
+    outcome = {
+      ...(await deliver(deps, row, messages, recovering, options.retryLater === true)),
+      ...insight,
+    };
   } catch (err) {
     if (options.retryLater && isRetryable(err)) {
       const cause = err instanceof RetryLater ? err.cause : err;
@@ -174,7 +189,18 @@ function isRetryable(err: unknown): boolean {
   return isBusyError(err) || isTransientDbError(err);
 }
 
-async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promise<Message[]> {
+/** What routing learnt about an event, kept on its row for the console's statistics. */
+interface Insight {
+  intent?: string;
+  lang?: string;
+}
+
+async function route(
+  deps: Deps,
+  event: LineEvent,
+  row: WebhookEventRow,
+  insight: Insight,
+): Promise<Message[]> {
   const now = deps.clock.now();
   const userId = row.userId;
   if (event.type === 'unfollow') {
@@ -199,6 +225,11 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
   // Added to a group or room: say what the bot does there (general answers only) and stay.
   if (event.type === 'join') return joinedGroup(ctx);
   if (isAccountLinkEvent(event)) return onAccountLink(ctx, event);
+  // Staff took this chat over (operator console): what the person writes goes to the staff
+  // thread only (recordForStaff). Postbacks (rich menu, buttons) are explicit asks: answered.
+  if (isMessageEvent(event) && isPrivate && userId && isBotPaused(user, now)) {
+    if (await openFlagOf(deps.store, userId)) return [];
+  }
   if (isTextMessageEvent(event)) {
     const match = understand(event.message.text, lang);
     // Answer in the language the text is written in (a confident detection only), unless the
@@ -206,6 +237,8 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
     // chosen or profile language still governs pushes and the rich menu.
     const chosen = deps.i18n.spoken(user?.chosenLanguage);
     const textLang = !chosen && match.textLang ? deps.i18n.spoken(match.textLang) : undefined;
+    insight.intent = match.intent;
+    insight.lang = textLang ?? lang;
     if (textLang && textLang !== lang) {
       const inTextLang: Ctx = { ...ctx, lang: textLang, t: deps.i18n.t(textLang) };
       return withLanguageNote(inTextLang, await answer(inTextLang, match));
@@ -215,7 +248,10 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
   if (isPostbackEvent(event)) {
     // A rich-menu tab switch (richmenuswitch): LINE already shows the other tab; say nothing.
     if (isRichMenuTabPostback(event.postback.data)) return [];
-    return answer(ctx, parsePostback(event.postback.data));
+    const match = parsePostback(event.postback.data);
+    insight.intent = match.intent;
+    insight.lang = lang;
+    return answer(ctx, match);
   }
   if (isMessageEvent(event)) {
     if (event.message.type === 'location') {
@@ -232,6 +268,32 @@ async function route(deps: Deps, event: LineEvent, row: WebhookEventRow): Promis
     return unsupportedMessage(ctx, event.message.type);
   }
   return [];
+}
+
+/**
+ * A 1:1 chat whose person has an open staff flag: their message (text; other kinds by type) and
+ * a summary of the answer join the flag's conversation for the operator console's inbox.
+ */
+async function recordForStaff(
+  deps: Deps,
+  event: LineEvent,
+  row: WebhookEventRow,
+  messages: readonly Message[],
+): Promise<void> {
+  if (!row.userId || event.source?.type !== 'user') return;
+  if (!isMessageEvent(event) && !isPostbackEvent(event)) return;
+  const userText = isTextMessageEvent(event)
+    ? event.message.text
+    : isMessageEvent(event)
+      ? `[${event.message.type}]`
+      : null;
+  await recordFlagTurn(deps.store, {
+    userId: row.userId,
+    key: `event:${row.webhookEventId}`,
+    at: deps.clock.now(),
+    userText,
+    botText: messages.length > 0 ? summariseMessages(messages) : null,
+  });
 }
 
 /** The data of a rich-menu tab area (`action=richmenu_tab&tab=…`, src/richmenu/definition.ts). */

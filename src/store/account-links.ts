@@ -3,7 +3,7 @@
  * single use, brute-force counting, binding, and unlink-with-erase.
  * https://developers.line.biz/en/docs/messaging-api/linking-accounts/
  */
-import { and, desc, eq, gt, gte, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import { type BatchQuery, perStore, type Store } from './db.ts';
 import { hashSecret } from './laser-code.ts';
 import {
@@ -17,9 +17,11 @@ import {
   linkTokens,
   notificationPrefs,
   notifications,
+  staffFlagMessages,
   staffFlags,
   webhookEvents,
 } from './schema.ts';
+import { flagIdsOf } from './staff-flags.ts';
 
 export type InsuredPersonRow = typeof insuredPersons.$inferSelect;
 
@@ -349,9 +351,10 @@ export async function linkFailureStats(
  * Unlink and erase (PDPA: the person asked). Gone: the binding, the link tokens and nonces made
  * for this LINE user, their notification choices and notifications (they are about the record), the user's row (languages, follow dates) unless they asked for no news
  * (that choice must keep being honoured, so the row keeps only it and the follow status), the
- * text and reply token of their webhook events and the LINE user ID on them, and the text of
- * their staff follow-up notes, whose LINE user ID becomes `pseudonym` (the audit trail's
- * pseudonym of the same user). The audit trail itself is pseudonymous already.
+ * text and reply token of their webhook events and the LINE user ID on them, the conversations
+ * of their staff follow-ups (the operator console's inbox: their words and the answers), and
+ * the text of their staff follow-up notes, whose LINE user ID becomes `pseudonym` (the audit
+ * trail's pseudonym of the same user). The audit trail itself is pseudonymous already.
  */
 export async function unlinkAndErase(
   store: Store,
@@ -378,6 +381,7 @@ export async function unlinkAndErase(
         profileLanguage: null,
         followedAt: null,
         unfollowedAt: null,
+        botPausedUntil: null,
         createdAt: now,
         updatedAt: now,
       })
@@ -386,6 +390,8 @@ export async function unlinkAndErase(
       .update(webhookEvents)
       .set({ payload: '{}', replyToken: null, userId: null })
       .where(eq(webhookEvents.userId, userId)),
+    // Their words in the inbox (and the answers to them) go before their flags lose the user id.
+    store.db.delete(staffFlagMessages).where(inArray(staffFlagMessages.flagId, flagIdsOf(userId))),
     store.db
       .update(staffFlags)
       .set({ note: null, userId: `erased:${pseudonym}`, status: 'closed', closedAt: now })

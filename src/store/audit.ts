@@ -14,7 +14,9 @@ export type AuditAction =
   | 'read_link_status'
   | 'read_notification_settings'
   | 'unlink_account'
-  | 'read_news_targeting';
+  | 'read_news_targeting'
+  /** A staff member saw in the operator console's inbox whether a flagged chat is linked. */
+  | 'staff_read_link_status';
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
 

@@ -59,3 +59,29 @@ export async function markLineUserInactive(
       set: { status: 'inactive', unfollowedAt: now, updatedAt: now },
     });
 }
+
+/**
+ * Staff took the chat over (operator console): true while the pause set by staff lasts. The
+ * dispatcher also checks that the person still has an open flag (closing a flag ends it).
+ */
+export function isBotPaused(
+  user: Pick<LineUserRow, 'botPausedUntil'> | undefined,
+  now: number,
+): boolean {
+  return user?.botPausedUntil != null && now < user.botPausedUntil;
+}
+
+/** Pauses the bot for a person until `until` (ms), or resumes it (`null`); false: no such user. */
+export async function setBotPausedUntil(
+  store: Store,
+  userId: string,
+  until: number | null,
+  now: number,
+): Promise<boolean> {
+  const rows = await store.db
+    .update(lineUsers)
+    .set({ botPausedUntil: until, updatedAt: now })
+    .where(eq(lineUsers.userId, userId))
+    .returning({ userId: lineUsers.userId });
+  return rows.length > 0;
+}

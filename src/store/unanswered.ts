@@ -2,7 +2,7 @@
  * Questions the bot could not answer, for the operators (C13): the text masked, the language,
  * the closest intents and the date; kept 90 days (the retention schedule, src/retention.ts), counted by topic.
  */
-import { and, count, desc, eq, gte, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
 import { maskPersonalData } from '../privacy/mask.ts';
 import type { Store } from './db.ts';
 import { unansweredQuestions } from './schema.ts';
@@ -75,4 +75,76 @@ export async function markUnansweredHandled(
     .where(and(eq(unansweredQuestions.id, id), isNull(unansweredQuestions.handledAt)))
     .returning({ id: unansweredQuestions.id });
   return rows.length > 0;
+}
+
+/** Which questions the operator console shows: not yet handled, handled, or both. */
+export type UnansweredState = 'open' | 'handled' | 'all';
+
+/**
+ * The questions of a period for the operator console (newest `limit`, returned oldest first, so
+ * grouping them is stable as new ones arrive), optionally of one language and state.
+ */
+export async function listUnansweredSince(
+  store: Store,
+  opts: { since: number; lang?: string; state?: UnansweredState; limit?: number },
+): Promise<UnansweredRow[]> {
+  const rows = await store.db
+    .select()
+    .from(unansweredQuestions)
+    .where(
+      and(
+        gte(unansweredQuestions.at, opts.since),
+        opts.lang ? eq(unansweredQuestions.lang, opts.lang) : undefined,
+        opts.state === 'open' ? isNull(unansweredQuestions.handledAt) : undefined,
+        opts.state === 'handled' ? isNotNull(unansweredQuestions.handledAt) : undefined,
+      ),
+    )
+    .orderBy(desc(unansweredQuestions.at), desc(unansweredQuestions.id))
+    .limit(opts.limit ?? 5000);
+  return rows.reverse();
+}
+
+/** Questions asked in [from, to), counted by closest intent (the console's weekly trend). */
+export async function countUnansweredBetween(
+  store: Store,
+  from: number,
+  to: number,
+  lang?: string,
+): Promise<Map<string | null, number>> {
+  const rows = await store.db
+    .select({ topic: unansweredQuestions.topic, count: count() })
+    .from(unansweredQuestions)
+    .where(
+      and(
+        gte(unansweredQuestions.at, from),
+        lt(unansweredQuestions.at, to),
+        lang ? eq(unansweredQuestions.lang, lang) : undefined,
+      ),
+    )
+    .groupBy(unansweredQuestions.topic);
+  return new Map(rows.map((r) => [r.topic, Number(r.count)]));
+}
+
+/** Marks open questions handled (a whole group at once); returns how many were open. */
+export async function markManyUnansweredHandled(
+  store: Store,
+  ids: readonly number[],
+  now: number,
+): Promise<number> {
+  let marked = 0;
+  // D1 binds at most 100 parameters per statement.
+  for (let i = 0; i < ids.length; i += 90) {
+    const rows = await store.db
+      .update(unansweredQuestions)
+      .set({ handledAt: now })
+      .where(
+        and(
+          inArray(unansweredQuestions.id, ids.slice(i, i + 90)),
+          isNull(unansweredQuestions.handledAt),
+        ),
+      )
+      .returning({ id: unansweredQuestions.id });
+    marked += rows.length;
+  }
+  return marked;
 }

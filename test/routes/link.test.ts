@@ -15,6 +15,7 @@ import {
   linkFailures,
   linkNonces,
   linkTokens,
+  staffFlagMessages,
   staffFlags,
   webhookEvents,
 } from '../../src/store/schema.ts';
@@ -396,6 +397,10 @@ describe('account linking', () => {
       'action=unlink_account&confirm=no',
     ]);
     expect(app.store.syncDb.select().from(accountLinks).all()).toHaveLength(1);
+    // While the flag is open, their words are in the inbox's conversation.
+    expect(JSON.stringify(app.store.syncDb.select().from(staffFlagMessages).all())).toContain(
+      'ยกเลิกผูกบัญชี',
+    );
 
     const done = await say(events.postback({ userId }, 'action=unlink_account&confirm=yes'));
     expect(done[0]?.text).toContain('ยกเลิกการผูกบัญชี');
@@ -426,6 +431,8 @@ describe('account linking', () => {
     ]) {
       expect(JSON.stringify(db.select().from(table).all())).not.toContain(userId);
     }
+    // Their words in the inbox (no user id on those rows) are gone too.
+    expect(db.select().from(staffFlagMessages).all()).toEqual([]);
     const audit = db.select().from(auditLog).all();
     expect(audit.map((a) => a.action)).toEqual(['link_account', 'unlink_account']);
   });

@@ -40,7 +40,9 @@ commands:
   classify <text…>    print the intent of a text as one JSON line
   classify --jsonl    read lines (text or {"text":…}) from stdin, print one JSON line each
   import <dataset> <file> [--format csv|jsonl] [--dry-run]
-                      load a CSV/JSONL extract into DATABASE_PATH, all rows or none
+         [--d1 [--local [--persist-to DIR] | --remote] [--config FILE]]
+                      load a CSV/JSONL extract into DATABASE_PATH (or, with --d1, the Worker's
+                      D1: local state or remote), all rows or none
                       (datasets: employers, hospitals, persons, contributions, registrations,
                       identity-documents, claims, claim-status, payments, offices; columns:
                       docs/import-formats.md)
@@ -71,8 +73,10 @@ commands:
                       show the channel's rich menus and aliases / delete ours
   seed [--people N] [--now ISO] [--force]
                       seed the deterministic demo data into DATABASE_PATH
+  seed --d1 [--local [--persist-to DIR] | --remote] [--people N] [--now ISO] [--force]
+                      the same demo data into the Worker's D1, through the same store code
   seed --sql FILE [--people N] [--now ISO]
-                      the same demo data as SQL statements for D1 (npm run dev:worker)
+                      the same demo data as SQL statements for D1
   staff add <email> --role viewer|editor|publisher|supervisor [--name N] [--lang th|en]
                       an operator-console account; password from stdin, or generated and
                       printed once

@@ -9,30 +9,25 @@
  *   staff role <email> <role>
  *   staff reset-totp <email>       the next sign-in enrols a new authenticator
  *   staff sign-out <email>         ends every session of the account
- * Every change is in the staff audit trail with actor `cli`.
+ * Every change is in the staff audit trail with actor `cli`. With `--d1 [--local|--remote]` (as
+ * for `import`) the accounts are those of the Worker's D1, which the console's Worker uses.
  */
 import { parseConfig } from '../config.ts';
-import {
-  createStaffAccount,
-  generatePassword,
-  isStaffRole,
-  StaffAccountError,
-} from '../console/auth.ts';
+import { isStaffRole, StaffAccountError } from '../console/auth.ts';
+import { addStaff, changeStaff, type StaffAction } from '../console/staff-admin.ts';
+import { CONSOLE_STRINGS } from '../console/strings.ts';
 import { createI18n } from '../i18n.ts';
+import type { Store } from '../store/db.ts';
 import { migrateNodeStore, openNodeStore } from '../store/node.ts';
 import { STAFF_ROLES } from '../store/schema.ts';
-import {
-  deleteSessionsOf,
-  findStaffByEmail,
-  listStaff,
-  updateStaff,
-  writeStaffAudit,
-} from '../store/staff.ts';
+import { findStaffByEmail, listStaff } from '../store/staff.ts';
+import { D1OpenError, d1TargetOf, newD1Args, openCliD1, parseD1Arg } from './import.ts';
 
 const USAGE = `usage: npm run cli -- staff add <email> --role ${STAFF_ROLES.join('|')} [--name NAME] [--lang th|en]
        npm run cli -- staff list
        npm run cli -- staff disable|enable|reset-totp|sign-out <email>
        npm run cli -- staff role <email> <${STAFF_ROLES.join('|')}>
+       … --d1 [--local [--persist-to DIR] | --remote] [--config FILE]   the Worker's D1
 
 add: the password is read from stdin (one line, at least 12 characters); with nothing on stdin
 a strong one is generated and printed once. Publishers and supervisors set up an authenticator
@@ -40,6 +35,17 @@ app (TOTP) at their first sign-in at /console.
 `;
 
 const CLI_ACTOR = { id: null, name: 'cli' } as const;
+
+/** The CLI's verbs for the shared account changes (src/console/staff-admin.ts). */
+const VERBS: Record<string, StaffAction | undefined> = {
+  disable: 'disable',
+  enable: 'enable',
+  role: 'role',
+  'reset-totp': 'reset-totp',
+  'sign-out': 'sign-out',
+};
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
 
 async function readStdinLine(): Promise<string | undefined> {
   if (process.stdin.isTTY) return undefined;
@@ -49,22 +55,55 @@ async function readStdinLine(): Promise<string | undefined> {
   return line === '' ? undefined : line;
 }
 
-export async function run(args: string[] = []): Promise<number> {
+export async function run(allArgs: string[] = []): Promise<number> {
+  const d1 = newD1Args();
+  const args: string[] = [];
+  for (let i = 0; i < allArgs.length; ) {
+    const took = parseD1Arg(allArgs, i, d1);
+    if (typeof took === 'string') {
+      process.stderr.write(`${took}\n\n${USAGE}`);
+      return 2;
+    }
+    if (took === 0) args.push(allArgs[i++]!);
+    else i += took;
+  }
+  const target = d1TargetOf(d1);
+  if (typeof target === 'string') {
+    process.stderr.write(`${target}\n\n${USAGE}`);
+    return 2;
+  }
   const [verb, ...rest] = args;
   if (!verb || verb === '--help' || verb === 'help') {
     process.stdout.write(USAGE);
     return verb ? 0 : 2;
   }
-  const config = parseConfig(process.env);
-  const store = openNodeStore(config.databasePath);
+  let store: Store;
+  let close: () => Promise<void> | void;
+  if (target) {
+    try {
+      const opened = await openCliD1(target);
+      store = opened.store;
+      close = () => opened.close();
+    } catch (err) {
+      if (err instanceof D1OpenError) {
+        process.stderr.write(`${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+  } else {
+    const node = openNodeStore(parseConfig(process.env).databasePath);
+    migrateNodeStore(node);
+    store = node;
+    close = () => node.close();
+  }
   const clock = { now: () => Date.now() };
-  const t = createI18n().t('en');
+  const t = createI18n({ more: { console: CONSOLE_STRINGS } }).t('en');
   const fail = (message: string) => {
     process.stderr.write(`${message}\n`);
     return 1;
   };
   try {
-    migrateNodeStore(store);
     if (verb === 'list') {
       const rows = await listStaff(store);
       if (rows.length === 0) {
@@ -93,14 +132,15 @@ export async function run(args: string[] = []): Promise<number> {
       if (!email) return fail(`an e-mail is required\n\n${USAGE}`);
       if (!isStaffRole(role)) return fail(`--role must be one of ${STAFF_ROLES.join(', ')}`);
       const given = await readStdinLine();
-      const password = given ?? generatePassword();
       try {
-        const account = await createStaffAccount(
+        const { account, generatedPassword } = await addStaff(
           { store, clock },
-          { email, role, password, displayName: name, lang, actor: CLI_ACTOR },
+          { email, role, password: given, displayName: name, lang, actor: CLI_ACTOR },
         );
         process.stdout.write(`added ${account.email} (${account.role})\n`);
-        if (!given) process.stdout.write(`password (shown once): ${password}\n`);
+        if (generatedPassword) {
+          process.stdout.write(`password (shown once): ${generatedPassword}\n`);
+        }
         if (role === 'publisher' || role === 'supervisor') {
           process.stdout.write(
             'at the first sign-in at /console they set up an authenticator app (TOTP)\n',
@@ -116,64 +156,41 @@ export async function run(args: string[] = []): Promise<number> {
     if (!email) return fail(`an e-mail is required\n\n${USAGE}`);
     const account = await findStaffByEmail(store, email);
     if (!account) return fail(`no staff account ${email}`);
-    const now = clock.now();
-    const audit = (action: string, detail?: Record<string, unknown>) =>
-      writeStaffAudit(store, {
-        at: now,
-        actor: CLI_ACTOR,
-        action,
-        target: `staff:${account.id}`,
-        detail: detail ?? null,
-      });
-    switch (verb) {
-      case 'disable': {
-        await updateStaff(store, account.id, { disabledAt: now, sessionsValidAfter: now + 1 }, now);
-        const ended = await deleteSessionsOf(store, account.id);
-        await audit('staff.disable', { sessions: ended });
-        process.stdout.write(`disabled ${account.email}; ${ended} session(s) ended\n`);
-        return 0;
+    const action = VERBS[verb];
+    if (!action) return fail(`unknown action "${verb}"\n\n${USAGE}`);
+    if (action === 'role' && !isStaffRole(rest[1])) {
+      return fail(`role must be one of ${STAFF_ROLES.join(', ')}`);
+    }
+    try {
+      const done = await changeStaff(
+        { store, clock },
+        account,
+        { action, role: rest[1] },
+        CLI_ACTOR,
+      );
+      switch (done.action) {
+        case 'disable':
+          out(`disabled ${account.email}; ${done.sessionsEnded} session(s) ended`);
+          break;
+        case 'enable':
+          out(`enabled ${account.email}`);
+          break;
+        case 'role':
+          out(`${account.email}: ${done.from} → ${done.to} (signed out)`);
+          break;
+        case 'reset-totp':
+          out(`${account.email}: authenticator removed; enrols again at sign-in`);
+          break;
+        case 'sign-out':
+          out(`${account.email}: ${done.sessionsEnded} session(s) ended`);
+          break;
       }
-      case 'enable':
-        await updateStaff(store, account.id, { disabledAt: null }, now);
-        await audit('staff.enable');
-        process.stdout.write(`enabled ${account.email}\n`);
-        return 0;
-      case 'role': {
-        const role = rest[1];
-        if (!isStaffRole(role)) return fail(`role must be one of ${STAFF_ROLES.join(', ')}`);
-        await updateStaff(store, account.id, { role, sessionsValidAfter: now + 1 }, now);
-        await deleteSessionsOf(store, account.id);
-        await audit('staff.role', { from: account.role, to: role });
-        process.stdout.write(`${account.email}: ${account.role} → ${role} (signed out)\n`);
-        return 0;
-      }
-      case 'reset-totp':
-        await updateStaff(
-          store,
-          account.id,
-          {
-            totpSecret: null,
-            totpEnabledAt: null,
-            totpLastStep: null,
-            sessionsValidAfter: now + 1,
-          },
-          now,
-        );
-        await deleteSessionsOf(store, account.id);
-        await audit('totp.reset');
-        process.stdout.write(`${account.email}: authenticator removed; enrols again at sign-in\n`);
-        return 0;
-      case 'sign-out': {
-        await updateStaff(store, account.id, { sessionsValidAfter: now + 1 }, now);
-        const ended = await deleteSessionsOf(store, account.id);
-        await audit('sessions.revoke_all', { sessions: ended });
-        process.stdout.write(`${account.email}: ${ended} session(s) ended\n`);
-        return 0;
-      }
-      default:
-        return fail(`unknown action "${verb}"\n\n${USAGE}`);
+      return 0;
+    } catch (err) {
+      if (err instanceof StaffAccountError) return fail(t(err.key));
+      throw err;
     }
   } finally {
-    store.close();
+    await close();
   }
 }

@@ -19,7 +19,8 @@ export interface PageFrame {
   readonly current?: NavKey;
   readonly title: string;
   readonly flash?: { readonly kind: 'ok' | 'error' | 'info'; readonly text: string };
-  /** Extra scripts this page enhances itself with (served from /console/assets/). */
+  /** Extra scripts this page enhances itself with: absolute paths its own module serves
+   * (e.g. /console/news/assets/news.js); same-origin only (CSP script-src 'self'). */
   readonly scripts?: readonly string[];
 }
 
@@ -114,7 +115,7 @@ export const Layout: FC<PageFrame & { children?: Child }> = (p) => {
           {p.children}
         </main>
         {(p.scripts ?? []).map((s) => (
-          <script src={`/console/assets/${s}`} defer />
+          <script src={s} defer />
         ))}
         <script src="/console/assets/console.js" defer />
       </body>

@@ -13,20 +13,12 @@
  * via a fontconfig file given to Chromium), so the screenshots show the real script.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import enServices from '../../locales/en/services.json' with { type: 'json' };
 import en from '../../locales/en/translation.json' with { type: 'json' };
@@ -43,8 +35,8 @@ import { accountLinks, identityDocuments, linkCodes } from '../../src/store/sche
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
 import { insertPerson, nationalIdFrom, type TestPerson } from '../helpers/people.ts';
+import { checkAccessibility, launchChromium } from './a11y.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
 const LINE_ORIGIN = new URL(LINE_ACCOUNT_LINK_URL).origin;
 const LINE_STUB_HTML = '<h1>LINE account link</h1>';
@@ -61,46 +53,12 @@ let app: TestApp | undefined;
 let server: Server | undefined;
 let browser: Browser | undefined;
 let origin = '';
-let fontConfigDir: string | undefined;
+let launched: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const contexts: BrowserContext[] = [];
 
-/** The Noto fonts of the rich-menu renderer (devDependencies), for Burmese, Khmer and Lao text. */
-const NOTO_DIRS = ['thai', 'myanmar', 'khmer', 'lao'].flatMap((script) =>
-  ['400Regular', '700Bold'].map((w) =>
-    fileURLToPath(
-      new URL(`../../node_modules/@expo-google-fonts/noto-sans-${script}/${w}/`, import.meta.url),
-    ),
-  ),
-);
-
-/** A fontconfig file: the system's fonts plus the Noto ones (screenshots only; no test needs it). */
-function fontConfig(): string | undefined {
-  const dirs = NOTO_DIRS.filter((d) => existsSync(d));
-  if (dirs.length === 0) return undefined;
-  fontConfigDir = mkdtempSync(join(tmpdir(), 'link-page-fonts-'));
-  const file = join(fontConfigDir, 'fonts.conf');
-  writeFileSync(
-    file,
-    `<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-${dirs.map((d) => `  <dir>${d}</dir>`).join('\n')}
-  <cachedir>${join(fontConfigDir, 'cache')}</cachedir>
-</fontconfig>
-`,
-  );
-  return file;
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. The browser tests need Debian's chromium: ` +
-        'run `apt-get install -y chromium` as root (or scripts/ensure-chromium.sh). ' +
-        'Never download a browser through npm/playwright.',
-    );
-  }
+  launched = await launchChromium();
+  browser = launched.browser;
   mock = await startLineMock();
   // The port is only known once listening, and PUBLIC_BASE_URL must name it before the app is
   // built, so the server forwards to app.app.fetch once the app exists.
@@ -116,20 +74,6 @@ beforeAll(async () => {
   if (!s.listening) await new Promise<void>((resolve) => s.once('listening', () => resolve()));
   origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
   app = await createTestApp({ lineApiBaseUrl: mock.url, env: { PUBLIC_BASE_URL: origin } });
-  const fonts = fontConfig();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    ...(fonts ? { env: { ...process.env, FONTCONFIG_FILE: fonts } } : {}),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
@@ -139,7 +83,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await launched?.close();
   if (server) {
     const s = server;
     await new Promise<void>((resolve) => {
@@ -149,7 +93,6 @@ afterAll(async () => {
   }
   await app?.dispose();
   await mock?.close();
-  if (fontConfigDir) rmSync(fontConfigDir, { recursive: true, force: true });
 });
 
 interface Opened {
@@ -265,125 +208,6 @@ async function expectBound(userId: string, personId: number, nonce: string) {
   expect(app!.store.syncDb.select().from(accountLinks).all()).toContainEqual(
     expect.objectContaining({ userId, personId }),
   );
-}
-
-/**
- * WCAG 2.x contrast of every element's own text against the background it is drawn on
- * (backgrounds composited up the tree over white): 4.5:1, or 3:1 for large text. A string, so
- * that nothing the test transpiler adds ends up in the page.
- */
-const CONTRAST_FAILURES = `(() => {
-  const parse = (c) => {
-    const m = /rgba?\\(([^)]+)\\)/.exec(c);
-    if (!m) return null;
-    const p = m[1].split(/[\\s,/]+/).filter(Boolean).map(Number);
-    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
-  };
-  const over = (top, under) => ({
-    r: top.r * top.a + under.r * (1 - top.a),
-    g: top.g * top.a + under.g * (1 - top.a),
-    b: top.b * top.a + under.b * (1 - top.a),
-    a: 1,
-  });
-  const lum = (c) => {
-    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
-  };
-  const background = (el) => {
-    const layers = [];
-    for (let e = el; e; e = e.parentElement) {
-      const c = parse(getComputedStyle(e).backgroundColor);
-      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
-    }
-    let out = { r: 255, g: 255, b: 255, a: 1 };
-    for (const c of layers.reverse()) out = over(c, out);
-    return out;
-  };
-  const failures = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
-    if (!own || el.tagName === 'OPTION') continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    const style = getComputedStyle(el);
-    const bg = background(el);
-    const fg = over(parse(style.color), bg);
-    const l1 = lum(fg), l2 = lum(bg);
-    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
-    const size = parseFloat(style.fontSize);
-    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-    if (ratio < (large ? 3 : 4.5)) {
-      failures.push(el.tagName + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
-    }
-  }
-  return failures;
-})()`;
-
-/** The accessibility checks every form passes, in any language and for any document. */
-async function checkAccessibility(page: Page, where: string) {
-  // Every visible field has a <label>, and each label's text finds exactly that one field.
-  const fields = page.locator('input:not([type=hidden]), select');
-  const unlabelled = await fields.evaluateAll((els) =>
-    (els as HTMLInputElement[]).filter((i) => !i.labels?.length).map((i) => i.outerHTML),
-  );
-  expect(unlabelled, where).toEqual([]);
-  const labelled = await page
-    .locator('label')
-    .evaluateAll((ls) => (ls as HTMLLabelElement[]).map((l) => [l.textContent ?? '', l.htmlFor]));
-  expect(labelled.length, where).toBe(await fields.count());
-  for (const [text, id] of labelled) {
-    const field = page.getByLabel(text!, { exact: true });
-    expect(await field.count(), `${where}: ${text}`).toBe(1);
-    expect(await field.getAttribute('id')).toBe(id);
-  }
-
-  // Text contrast.
-  expect(await page.evaluate(CONTRAST_FAILURES), `${where}: contrast`).toEqual([]);
-
-  // Touch targets of at least 44 × 44 px (links inside a sentence excepted, as WCAG 2.5.8 does).
-  const small = await page
-    .locator('a[href], button, input:not([type=hidden]), select')
-    .evaluateAll((els) =>
-      els
-        .filter((e) => getComputedStyle(e).display !== 'inline')
-        .filter((e) => {
-          const r = e.getBoundingClientRect();
-          return r.width < 44 || r.height < 44;
-        })
-        .map((e) => e.outerHTML.slice(0, 80)),
-    );
-  expect(small, `${where}: small targets`).toEqual([]);
-
-  // Nothing wider than the phone.
-  const overflow = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  expect(overflow.scroll, `${where}: overflow`).toBeLessThanOrEqual(overflow.client);
-
-  // The keyboard: Tab from the top reaches every link and field in page order, each with a
-  // visible focus outline, up to the submit button.
-  const expected = await page
-    .locator('a[href], input:not([type=hidden]), select, button')
-    .evaluateAll((els) => els.map((e) => e.id || e.getAttribute('href') || e.tagName));
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  const reached: string[] = [];
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press('Tab');
-    const now = await page.evaluate(() => {
-      const e = document.activeElement as HTMLElement;
-      const s = getComputedStyle(e);
-      return {
-        key: e.id || e.getAttribute('href') || e.tagName,
-        outlined: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
-      };
-    });
-    expect(now.outlined, `${where}: focus outline on ${now.key}`).toBe(true);
-    if (reached.at(-1) !== now.key) reached.push(now.key); // a date field has 3 parts
-    if (now.key === 'BUTTON') break;
-  }
-  expect(reached, `${where}: tab order`).toEqual(expected);
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 }
 
 /** The five language links, each named in its own language. */

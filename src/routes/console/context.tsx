@@ -97,7 +97,12 @@ export function forbidden(c: ConsoleContext): Response | Promise<Response> {
     title: t('console.errors.title'),
     status: 403,
     flash: { kind: 'error', text: t('console.errors.forbidden') },
-    body: <p>{t('console.errors.forbidden')}</p>,
+    body: (
+      <>
+        <h1>{t('console.errors.title')}</h1>
+        <p>{t('console.errors.forbidden')}</p>
+      </>
+    ),
   });
 }
 

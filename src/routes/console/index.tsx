@@ -51,6 +51,9 @@ const CONSOLE_HEADERS: Record<string, string> = {
     "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
   'Cache-Control': 'no-store',
   'X-Frame-Options': 'DENY',
+  // Not `no-referrer` (the rest of the app): with it Chromium sends `Origin: null` on a form
+  // post, which the cross-site check must refuse. `same-origin` sends nothing to other sites.
+  'Referrer-Policy': 'same-origin',
 };
 
 const LANG_COOKIE = 'sso_console_lang';
@@ -114,10 +117,13 @@ consoleRoutes.get('/assets/console.js', (c) =>
  * Sec-Fetch-Site); either naming another site means a forged form.
  */
 function crossSite(c: Context<ConsoleEnv>): boolean {
+  // Sec-Fetch-Site is set by the browser itself and cannot be forged by a page: trust it.
   const site = c.req.header('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return true;
+  if (site) return site !== 'same-origin' && site !== 'none';
   const origin = c.req.header('origin');
-  if (!origin || origin === 'null') return origin === 'null';
+  if (!origin) return false;
+  // An opaque origin (a sandboxed frame, a data: page) is never this console.
+  if (origin === 'null') return true;
   const host = c.req.header('host');
   try {
     return new URL(origin).host !== (host ?? new URL(c.req.url).host);
@@ -136,6 +142,7 @@ function csrfFailure(c: Context<ConsoleEnv>) {
     `<!doctype html>${(
       (
         <Layout t={t} lang={c.get('consoleLang')} title={t('console.errors.title')}>
+          <h1>{t('console.errors.title')}</h1>
           <div class="flash error" role="alert">
             {t('console.errors.csrf')}
           </div>

@@ -25,7 +25,7 @@ import type { Message } from './line/limits.ts';
 import { stableRetryKey } from './line/retry-key.ts';
 import { maskNationalIds } from './log.ts';
 import { TAB_ACTION } from './richmenu/definition.ts';
-import { isBusyError, retryWhileBusy } from './store/db.ts';
+import { type BatchQuery, isBusyError, retryWhileBusy } from './store/db.ts';
 import { isTransientDbError, releaseWebhookEvent } from './store/dead-letters.ts';
 import {
   getLineUser,
@@ -33,7 +33,7 @@ import {
   markLineUserInactive,
   upsertLineUser,
 } from './store/line-users.ts';
-import { openFlagOf, recordFlagTurn, summariseMessages } from './store/staff-flags.ts';
+import { openFlagOf, planFlagTurn, summariseMessages } from './store/staff-flags.ts';
 import {
   claimWebhookEvent,
   type EventOutcome,
@@ -112,17 +112,18 @@ export async function processWebhookEvent(
   }
   if (!row) return 'unclaimed';
   const insight: Insight = {};
+  let staffTurn: BatchQuery[] = [];
   // A later try (after a crash, a retry or a replay): a reply marked as attempted may have
   // been shown.
   const recovering = row.attempts > 1;
   let outcome: EventOutcome;
   try {
     const event = JSON.parse(row.payload) as LineEvent;
-    // Routing only reads, upserts the user and writes audit rows, and the staff thread is
-    // written once per event: safe to run again when busy.
+    // Routing only reads, upserts the user and writes audit rows: safe to run again when busy.
+    // A staff thread's turn is only read here; it is written with the event's finish.
     const messages = await retryWhileBusy(async () => {
       const answer = await route(deps, event, row, insight);
-      await recordForStaff(deps, event, row, answer);
+      staffTurn = await planStaffTurn(deps, event, row, answer);
       return answer;
     }, busy);
     outcome = {
@@ -166,7 +167,10 @@ export async function processWebhookEvent(
     error: outcome.error ?? undefined,
     lineRequestId: outcome.lineRequestId ?? undefined,
   });
-  await retryWhileBusy(() => finishWebhookEvent(deps.store, row.webhookEventId, outcome), busy);
+  await retryWhileBusy(
+    () => finishWebhookEvent(deps.store, row.webhookEventId, outcome, staffTurn),
+    busy,
+  );
   return 'finished';
 }
 
@@ -272,28 +276,31 @@ async function route(
 
 /**
  * A 1:1 chat whose person has an open staff flag: their message (text; other kinds by type) and
- * a summary of the answer join the flag's conversation for the operator console's inbox.
+ * a summary of the answer join the flag's conversation for the operator console's inbox. The
+ * writes come back to be committed with the event's finish (one transaction per event); for
+ * everyone else this is one indexed read.
  */
-async function recordForStaff(
+async function planStaffTurn(
   deps: Deps,
   event: LineEvent,
   row: WebhookEventRow,
   messages: readonly Message[],
-): Promise<void> {
-  if (!row.userId || event.source?.type !== 'user') return;
-  if (!isMessageEvent(event) && !isPostbackEvent(event)) return;
+): Promise<BatchQuery[]> {
+  if (!row.userId || event.source?.type !== 'user') return [];
+  if (!isMessageEvent(event) && !isPostbackEvent(event)) return [];
   const userText = isTextMessageEvent(event)
     ? event.message.text
     : isMessageEvent(event)
       ? `[${event.message.type}]`
       : null;
-  await recordFlagTurn(deps.store, {
+  const planned = await planFlagTurn(deps.store, {
     userId: row.userId,
     key: `event:${row.webhookEventId}`,
     at: deps.clock.now(),
     userText,
-    botText: messages.length > 0 ? summariseMessages(messages) : null,
+    botText: messages.length > 0 ? () => summariseMessages(messages) : null,
   });
+  return planned?.writes ?? [];
 }
 
 /** The data of a rich-menu tab area (`action=richmenu_tab&tab=…`, src/richmenu/definition.ts). */

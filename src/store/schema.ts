@@ -707,7 +707,11 @@ export const staffFlags = sqliteTable(
     /** The last message in either direction (ms), for the inbox order. */
     lastMessageAt: integer('last_message_at'),
   },
-  (t) => [index('staff_flags_status_idx').on(t.status, t.createdAt)],
+  (t) => [
+    index('staff_flags_status_idx').on(t.status, t.createdAt),
+    // Every private message asks whether its person has an open flag (the inbox's thread).
+    index('staff_flags_user_idx').on(t.userId, t.status),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import { and, count, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Message } from '../line/limits.ts';
 import { maskNationalIds } from '../log.ts';
 import { maskPersonalData } from '../privacy/mask.ts';
-import { perStore, type Store } from './db.ts';
+import { type BatchQuery, perStore, type Store } from './db.ts';
 import { accountLinks, lineUsers, staffFlagMessages, staffFlags } from './schema.ts';
 
 export type StaffFlagRow = typeof staffFlags.$inferSelect;
@@ -152,41 +152,63 @@ export async function openFlagOf(store: Store, userId: string): Promise<StaffFla
  * (`event:<webhookEventId>`, kept in `retry_key`): an event routed again (a retry, a recovery)
  * is recorded once. Returns the flag's id, or undefined when there is no open flag.
  */
-export async function recordFlagTurn(
+export async function recordFlagTurn(store: Store, input: FlagTurn): Promise<number | undefined> {
+  const planned = await planFlagTurn(store, input);
+  if (planned?.writes.length) await store.batch(planned.writes);
+  return planned?.flagId;
+}
+
+export interface FlagTurn {
+  userId: string;
+  key: string;
+  at: number;
+  userText?: string | null;
+  /** What the bot answered; summarised only when there is an open flag. */
+  botText?: string | null | (() => string | null);
+}
+
+/**
+ * The reads of `recordFlagTurn`, and its writes as queries for the caller's own batch (the
+ * dispatcher writes them in the transaction that finishes the event: one commit per event, not
+ * two). Undefined when there is no open flag; no writes when the turn is recorded already.
+ */
+export async function planFlagTurn(
   store: Store,
-  input: {
-    userId: string;
-    key: string;
-    at: number;
-    userText?: string | null;
-    botText?: string | null;
-  },
-): Promise<number | undefined> {
-  const turn: { direction: 'user' | 'bot'; text: string }[] = [];
-  if (input.userText?.trim()) turn.push({ direction: 'user', text: input.userText.trim() });
-  if (input.botText?.trim()) turn.push({ direction: 'bot', text: input.botText.trim() });
-  if (turn.length === 0) return undefined;
+  input: FlagTurn,
+): Promise<{ flagId: number; writes: BatchQuery[] } | undefined> {
+  const hasUser = Boolean(input.userText?.trim());
+  if (!hasUser && !input.botText) return undefined;
   const flag = await openFlagOf(store, input.userId);
   if (!flag) return undefined;
+  const botText = typeof input.botText === 'function' ? input.botText() : input.botText;
+  const turn: { direction: 'user' | 'bot'; text: string }[] = [];
+  if (hasUser) turn.push({ direction: 'user', text: input.userText!.trim() });
+  if (botText?.trim()) turn.push({ direction: 'bot', text: botText.trim() });
+  if (turn.length === 0) return undefined;
   const seen = await store.db
     .select({ id: staffFlagMessages.id })
     .from(staffFlagMessages)
     .where(and(eq(staffFlagMessages.flagId, flag.id), eq(staffFlagMessages.retryKey, input.key)))
     .limit(1);
-  if (seen.length > 0) return flag.id;
-  await store.batch([
-    store.db.insert(staffFlagMessages).values(
-      turn.map((m) => ({
-        flagId: flag.id,
-        at: input.at,
-        direction: m.direction,
-        text: clip(maskNote(m.text), FLAG_MESSAGE_MAX),
-        retryKey: input.key,
-      })),
-    ),
-    store.db.update(staffFlags).set({ lastMessageAt: input.at }).where(eq(staffFlags.id, flag.id)),
-  ]);
-  return flag.id;
+  if (seen.length > 0) return { flagId: flag.id, writes: [] };
+  return {
+    flagId: flag.id,
+    writes: [
+      store.db.insert(staffFlagMessages).values(
+        turn.map((m) => ({
+          flagId: flag.id,
+          at: input.at,
+          direction: m.direction,
+          text: clip(maskNote(m.text), FLAG_MESSAGE_MAX),
+          retryKey: input.key,
+        })),
+      ),
+      store.db
+        .update(staffFlags)
+        .set({ lastMessageAt: input.at })
+        .where(eq(staffFlags.id, flag.id)),
+    ],
+  };
 }
 
 /** The last `limit` messages of a flag, oldest first (masked again on the way out). */

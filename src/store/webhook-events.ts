@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { type Db, perStore, retryWhileBusy, type Store } from './db.ts';
+import { type BatchQuery, type Db, perStore, retryWhileBusy, type Store } from './db.ts';
 import { type WebhookEventStatus, webhookEvents } from './schema.ts';
 
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
@@ -154,12 +154,12 @@ export async function finishWebhookEvent(
   store: Store,
   id: string,
   outcome: EventOutcome,
+  /** Writes that belong to this event (a staff thread's turn): in the same transaction. */
+  alongside: readonly BatchQuery[] = [],
 ): Promise<void> {
   // A handled event's text is not kept (PDPA data minimisation); failures keep it to replay.
   const clear = outcome.status === 'done' || outcome.status === 'skipped';
-  const { finishClearPayload, finishKeepPayload } = statements(store);
-  await (clear ? finishClearPayload : finishKeepPayload).run({
-    id,
+  const values = {
     status: outcome.status,
     delivery: outcome.delivery ?? null,
     error: outcome.error ?? null,
@@ -167,7 +167,19 @@ export async function finishWebhookEvent(
     processedAt: outcome.at,
     intent: outcome.intent ?? null,
     lang: outcome.lang ?? null,
-  });
+  };
+  if (alongside.length > 0) {
+    await store.batch([
+      ...alongside,
+      store.db
+        .update(webhookEvents)
+        .set(clear ? { ...values, payload: '{}' } : values)
+        .where(eq(webhookEvents.webhookEventId, id)),
+    ]);
+    return;
+  }
+  const { finishClearPayload, finishKeepPayload } = statements(store);
+  await (clear ? finishClearPayload : finishKeepPayload).run({ id, ...values });
 }
 
 /** Events a crash left unfinished, oldest first. */

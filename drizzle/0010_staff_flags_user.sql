@@ -1,0 +1,1 @@
+CREATE INDEX `staff_flags_user_idx` ON `staff_flags` (`user_id`,`status`);

@@ -28,12 +28,7 @@ import { maskNationalIds } from '../log.ts';
 import { CHANGE_CATEGORIES, planNotifications } from '../notify/plan.ts';
 import { openD1Store } from '../store/d1.ts';
 import type { Store } from '../store/db.ts';
-import {
-  MIGRATIONS_FOLDER,
-  migrateNodeStore,
-  type NodeStore,
-  openNodeStore,
-} from '../store/node.ts';
+import { MIGRATIONS_FOLDER, migrateNodeStore, openNodeStore } from '../store/node.ts';
 import type { NotificationCategory } from '../store/schema.ts';
 
 /**
@@ -139,6 +134,54 @@ export function d1TargetOf(state: D1Args): D1Target | string | undefined {
     ...(state.persistTo !== undefined ? { persistTo: state.persistTo } : {}),
     ...(state.config !== undefined ? { config: state.config } : {}),
   };
+}
+
+/**
+ * Takes the D1 options out of a command's arguments: the target they ask for (undefined: no
+ * --d1) and the other arguments in their order, or an error message.
+ */
+export function splitD1Args(
+  args: readonly string[],
+): { target: D1Target | undefined; rest: string[] } | string {
+  const state = newD1Args();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; ) {
+    const took = parseD1Arg(args, i, state);
+    if (typeof took === 'string') return took;
+    if (took === 0) rest.push(args[i++]!);
+    else i += took;
+  }
+  const target = d1TargetOf(state);
+  return typeof target === 'string' ? target : { target, rest };
+}
+
+/** Where a command reads and writes: the D1 of a --d1 target, else DATABASE_PATH (migrated). */
+export interface CliStore {
+  store: Store;
+  close(): Promise<void> | void;
+}
+
+/** Opens a command's store, or returns the one line saying why its D1 cannot be opened. */
+export async function openCliStore(target: D1Target | undefined): Promise<CliStore | string> {
+  if (!target) {
+    const path = parseConfig(process.env).databasePath;
+    const node = openNodeStore(path);
+    try {
+      migrateNodeStore(node);
+    } catch (err) {
+      node.close();
+      // One line for the operator (a read-only or corrupt file, a newer schema), not a stack.
+      return `${path} could not be migrated: ${(err as Error).message}; nothing was done`;
+    }
+    return { store: node, close: () => node.close() };
+  }
+  try {
+    const opened = await openCliD1(target);
+    return { store: opened.store, close: () => opened.close() };
+  } catch (err) {
+    if (!(err instanceof D1OpenError)) throw err;
+    return err.message;
+  }
 }
 
 type Wrangler = typeof import('wrangler');
@@ -303,19 +346,15 @@ async function checkMigrated(binding: D1Database, target: D1Target, where: strin
 
 // ---------------------------------------------------------------------------------------------
 
-export async function run(args: string[]): Promise<number> {
+export async function run(allArgs: string[]): Promise<number> {
   const positional: string[] = [];
   let format: ImportFormat | undefined;
   let dryRun = false;
-  const d1 = newD1Args();
+  const split = splitD1Args(allArgs);
+  if (typeof split === 'string') return usage(split);
+  const { target, rest: args } = split;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const took = parseD1Arg(args, i, d1);
-    if (typeof took === 'string') return usage(took);
-    if (took > 0) {
-      i += took - 1;
-      continue;
-    }
     if (arg === '--dry-run') dryRun = true;
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
@@ -327,8 +366,6 @@ export async function run(args: string[]): Promise<number> {
     } else if (arg.startsWith('--')) return usage(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  const target = d1TargetOf(d1);
-  if (typeof target === 'string') return usage(target);
   const [dataset, file, ...extra] = positional;
   if (dataset === undefined || file === undefined || extra.length > 0) {
     return usage('give a dataset and one file');
@@ -339,26 +376,13 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
-  let store: Store;
-  let close: () => Promise<void> | void;
-  if (target) {
-    try {
-      const opened = await openCliD1(target);
-      store = opened.store;
-      close = opened.close;
-    } catch (err) {
-      if (!(err instanceof D1OpenError)) throw err;
-      process.stderr.write(`import: ${err.message}\n`);
-      return 1;
-    }
-  } else {
-    const config = parseConfig(process.env);
-    const node = openNodeStore(config.databasePath);
-    store = node;
-    close = () => node.close();
+  const opened = await openCliStore(target);
+  if (typeof opened === 'string') {
+    process.stderr.write(`import: ${opened}\n`);
+    return 1;
   }
+  const { store, close } = opened;
   try {
-    if (!target) migrateNodeStore(store as NodeStore);
     const report = await importFile(store, dataset, file, { format, dryRun });
     const lines = formatImportReport(report);
     const out = report.errors.length === 0 ? process.stdout : process.stderr;

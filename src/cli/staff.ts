@@ -12,16 +12,13 @@
  * Every change is in the staff audit trail with actor `cli`. With `--d1 [--local|--remote]` (as
  * for `import`) the accounts are those of the Worker's D1, which the console's Worker uses.
  */
-import { parseConfig } from '../config.ts';
 import { isStaffRole, StaffAccountError } from '../console/auth.ts';
 import { addStaff, changeStaff, type StaffAction } from '../console/staff-admin.ts';
 import { CONSOLE_STRINGS } from '../console/strings.ts';
 import { createI18n } from '../i18n.ts';
-import type { Store } from '../store/db.ts';
-import { migrateNodeStore, openNodeStore } from '../store/node.ts';
 import { STAFF_ROLES } from '../store/schema.ts';
 import { findStaffByEmail, listStaff } from '../store/staff.ts';
-import { D1OpenError, d1TargetOf, newD1Args, openCliD1, parseD1Arg } from './import.ts';
+import { openCliStore, splitD1Args } from './import.ts';
 
 const USAGE = `usage: npm run cli -- staff add <email> --role ${STAFF_ROLES.join('|')} [--name NAME] [--lang th|en]
        npm run cli -- staff list
@@ -56,47 +53,23 @@ async function readStdinLine(): Promise<string | undefined> {
 }
 
 export async function run(allArgs: string[] = []): Promise<number> {
-  const d1 = newD1Args();
-  const args: string[] = [];
-  for (let i = 0; i < allArgs.length; ) {
-    const took = parseD1Arg(allArgs, i, d1);
-    if (typeof took === 'string') {
-      process.stderr.write(`${took}\n\n${USAGE}`);
-      return 2;
-    }
-    if (took === 0) args.push(allArgs[i++]!);
-    else i += took;
-  }
-  const target = d1TargetOf(d1);
-  if (typeof target === 'string') {
-    process.stderr.write(`${target}\n\n${USAGE}`);
+  const split = splitD1Args(allArgs);
+  if (typeof split === 'string') {
+    process.stderr.write(`${split}\n\n${USAGE}`);
     return 2;
   }
+  const { target, rest: args } = split;
   const [verb, ...rest] = args;
   if (!verb || verb === '--help' || verb === 'help') {
     process.stdout.write(USAGE);
     return verb ? 0 : 2;
   }
-  let store: Store;
-  let close: () => Promise<void> | void;
-  if (target) {
-    try {
-      const opened = await openCliD1(target);
-      store = opened.store;
-      close = () => opened.close();
-    } catch (err) {
-      if (err instanceof D1OpenError) {
-        process.stderr.write(`${err.message}\n`);
-        return 1;
-      }
-      throw err;
-    }
-  } else {
-    const node = openNodeStore(parseConfig(process.env).databasePath);
-    migrateNodeStore(node);
-    store = node;
-    close = () => node.close();
+  const opened = await openCliStore(target);
+  if (typeof opened === 'string') {
+    process.stderr.write(`${opened}\n`);
+    return 1;
   }
+  const { store, close } = opened;
   const clock = { now: () => Date.now() };
   const t = createI18n({ more: { console: CONSOLE_STRINGS } }).t('en');
   const fail = (message: string) => {

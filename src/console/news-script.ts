@@ -24,35 +24,32 @@ export const NEWS_JS = `
       body: body
     });
   }
-  function preview(){
-    var form = document.querySelector('form[data-preview-url]');
-    var target = document.getElementById('news-preview');
+  // Posts the form marked data-<attr> to that URL as it changes; show(response) once the
+  // newest request answers (an older one answering late is dropped).
+  function follow(attr, targetId, ms, read, show){
+    var form = document.querySelector('form[' + attr + ']');
+    var target = document.getElementById(targetId);
     if (!form || !target) return;
     var seq = 0;
     var run = debounce(function(){
       var mine = ++seq;
-      post(form.getAttribute('data-preview-url'), form)
-        .then(function(r){ return r.ok ? r.text() : null; })
-        .then(function(html){ if (html !== null && mine === seq) target.innerHTML = html; })
+      post(form.getAttribute(attr), form)
+        .then(function(r){ return r.ok ? read(r) : null; })
+        .then(function(v){ if (v !== null && mine === seq) show(target, v); })
         .catch(function(){});
-    }, 400);
+    }, ms);
     form.addEventListener('input', run);
     form.addEventListener('change', run);
   }
+  function preview(){
+    follow('data-preview-url', 'news-preview', 400,
+      function(r){ return r.text(); },
+      function(target, html){ target.innerHTML = html; });
+  }
   function audience(){
-    var form = document.querySelector('form[data-audience-url]');
-    var out = document.getElementById('audience-count');
-    if (!form || !out) return;
-    var seq = 0;
-    var run = debounce(function(){
-      var mine = ++seq;
-      post(form.getAttribute('data-audience-url'), form)
-        .then(function(r){ return r.ok ? r.json() : null; })
-        .then(function(j){ if (j && mine === seq) out.textContent = j.text; })
-        .catch(function(){});
-    }, 300);
-    form.addEventListener('input', run);
-    form.addEventListener('change', run);
+    follow('data-audience-url', 'audience-count', 300,
+      function(r){ return r.json(); },
+      function(target, j){ if (j) target.textContent = j.text; });
   }
   function progress(){
     var box = document.querySelector('[data-progress-url]');

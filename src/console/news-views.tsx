@@ -19,6 +19,12 @@ function describedBy(id: string, hint: boolean, error: boolean): string | undefi
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
+/** A field's element id, the name its error is filed under, and whether it has one. */
+function fieldState(p: { name: string; errorName?: string; errors: FieldErrors }) {
+  const errName = p.errorName ?? p.name;
+  return { id: `f-${p.name}`, errName, err: Boolean(p.errors[errName]) };
+}
+
 export const FieldError: FC<{ id: string; t: Translate; errors: FieldErrors; name: string }> = ({
   id,
   t,
@@ -45,8 +51,7 @@ export const TextField: FC<{
   rows?: number;
   pattern?: string;
 }> = (p) => {
-  const id = `f-${p.name}`;
-  const err = Boolean(p.errors[p.name]);
+  const { id, err } = fieldState(p);
   const common = {
     id,
     name: p.name,
@@ -87,9 +92,7 @@ export const ChoiceGroup: FC<{
   errors: FieldErrors;
   errorName?: string;
 }> = (p) => {
-  const id = `f-${p.name}`;
-  const errName = p.errorName ?? p.name;
-  const err = Boolean(p.errors[errName]);
+  const { id, errName, err } = fieldState(p);
   return (
     <fieldset
       class="choices"
@@ -130,9 +133,7 @@ export const ProvinceSelect: FC<{
   errors: FieldErrors;
   errorName?: string;
 }> = (p) => {
-  const id = `f-${p.name}`;
-  const errName = p.errorName ?? p.name;
-  const err = Boolean(p.errors[errName]);
+  const { id, errName, err } = fieldState(p);
   const collator = new Intl.Collator(p.lang === 'th' ? 'th' : 'en');
   const sorted = [...PROVINCES].sort((a, b) =>
     collator.compare(provinceName(a.code, p.lang), provinceName(b.code, p.lang)),
@@ -161,6 +162,42 @@ export const ProvinceSelect: FC<{
     </div>
   );
 };
+
+/** Who an item is for, or who a push goes to: sections, provinces and languages, each with
+ * its own field name (the compose and the send form name them differently). */
+export const SegmentFields: FC<{
+  t: Translate;
+  lang: ConsoleLang;
+  errors: FieldErrors;
+  sections: { name: string; checked: readonly string[]; hint?: string };
+  provinces: { name: string; selected: readonly string[] };
+  languages: {
+    name: string;
+    checked: readonly string[];
+    legend: string;
+    hint?: string;
+    codes: readonly string[];
+  };
+}> = ({ t, lang, errors, sections, provinces, languages: { codes, ...languages } }) => (
+  <>
+    <ChoiceGroup
+      t={t}
+      {...sections}
+      legend={t('console.news.form.sections')}
+      options={sectionOptions(t)}
+      errors={errors}
+    />
+    <ProvinceSelect
+      t={t}
+      lang={lang}
+      {...provinces}
+      label={t('console.news.form.provinces')}
+      hint={t('console.news.form.provincesHint')}
+      errors={errors}
+    />
+    <ChoiceGroup t={t} {...languages} options={languageOptions(t, codes)} errors={errors} />
+  </>
+);
 
 export function provinceName(code: string, lang: ConsoleLang): string {
   const p = provinceByCode(code);

@@ -9,12 +9,11 @@
  */
 import type { Context } from 'hono';
 import { createApp } from '../app.ts';
-import { ConfigError } from '../config.ts';
 import { CONSOLE_STRINGS } from '../console/strings.ts';
 import { createI18n } from '../i18n.ts';
 import { consoleRoutes } from '../routes/console/index.tsx';
 import { openD1Session } from '../store/d1.ts';
-import { type WorkerBindings, workerDeps } from './worker.ts';
+import { configProblem, type WorkerBindings, workerDeps } from './worker.ts';
 
 /** Every console request reads its own writes (a session cookie, a saved draft): the primary. */
 const sessions = new WeakMap<Request, ReturnType<typeof openD1Session>>();
@@ -33,18 +32,6 @@ const app = createApp(
   },
   { console: consoleRoutes, bot: false },
 );
-
-function configProblem(env: WorkerBindings): string | undefined {
-  try {
-    workerDeps(env, () => {});
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    const line = `configuration error: ${err.message}`;
-    console.error(line);
-    return line;
-  }
-}
 
 export default {
   async fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext) {

@@ -551,9 +551,9 @@ const NOTIFY_CRON_CONCURRENCY = 6;
 /**
  * Fail closed: with a secret missing outside NODE_ENV=development (or any variable malformed) the
  * Worker serves nothing — every request gets 503 and one clear line is logged, as a Node server
- * refuses to start.
+ * refuses to start. The console's Worker (console-worker.ts) checks the same way.
  */
-function configProblem(env: WorkerBindings): string | undefined {
+export function configProblem(env: WorkerBindings): string | undefined {
   try {
     envState(env);
     return undefined;

@@ -74,6 +74,17 @@ export interface TodayWeek {
   week: number;
 }
 
+/** Per-day counts summed for today (the window's last day) and for the whole window. */
+function todayWeek(window: StatsWindow, rows: readonly { day: number; n: number }[]): TodayWeek {
+  const today = window.days[window.days.length - 1];
+  const out = { today: 0, week: 0 };
+  for (const r of rows) {
+    out.week += Number(r.n);
+    if (Number(r.day) === today) out.today += Number(r.n);
+  }
+  return out;
+}
+
 /** `status IN (every status) AND received_at in the window`: the (status, received_at) index. */
 function eventsIn(window: StatsWindow, statuses: readonly string[] = WEBHOOK_EVENT_STATUSES) {
   return and(
@@ -167,7 +178,6 @@ export interface ErrorStats {
 }
 
 export async function errorStats(store: Store, window: StatsWindow): Promise<ErrorStats> {
-  const today = window.days[window.days.length - 1]!;
   const day = dayOf(webhookEvents.receivedAt);
   const isDead = like(webhookEvents.error, `${DEAD_LETTER_MARK}%`);
   const [rows, kept] = await Promise.all([
@@ -187,21 +197,20 @@ export async function errorStats(store: Store, window: StatsWindow): Promise<Err
       .from(webhookEvents)
       .where(and(eq(webhookEvents.status, 'failed'), isDead)),
   ]);
-  const out = {
-    failed: { today: 0, week: 0 },
-    undeliverable: { today: 0, week: 0 },
-    deadLetters: { today: 0, week: 0 },
+  const ofStatus = (status: string) =>
+    todayWeek(
+      window,
+      rows.filter((r) => r.status === status),
+    );
+  return {
+    failed: ofStatus('failed'),
+    undeliverable: ofStatus('undeliverable'),
+    deadLetters: todayWeek(
+      window,
+      rows.map((r) => ({ day: r.day, n: r.dead ?? 0 })),
+    ),
+    deadLettersKept: Number(kept[0]?.n ?? 0),
   };
-  for (const r of rows) {
-    const n = Number(r.n);
-    const dead = Number(r.dead ?? 0);
-    const target = r.status === 'failed' ? out.failed : out.undeliverable;
-    target.week += n;
-    if (Number(r.day) === today) target.today += n;
-    out.deadLetters.week += dead;
-    if (Number(r.day) === today) out.deadLetters.today += dead;
-  }
-  return { ...out, deadLettersKept: Number(kept[0]?.n ?? 0) };
 }
 
 export interface LinkStats {
@@ -236,7 +245,6 @@ export interface PushStats {
 }
 
 export async function pushStats(store: Store, window: StatsWindow): Promise<PushStats> {
-  const today = window.days[window.days.length - 1]!;
   const jobDay = dayOf(pushJobs.startedAt);
   const sentDay = dayOf(notifications.sentAt);
   const replyDay = dayOf(staffFlagMessages.at);
@@ -280,14 +288,7 @@ export async function pushStats(store: Store, window: StatsWindow): Promise<Push
       )
       .groupBy(replyDay),
   ]);
-  const fold = (rows: { day: number; n: number }[]): TodayWeek => {
-    const out = { today: 0, week: 0 };
-    for (const r of rows) {
-      out.week += Number(r.n);
-      if (Number(r.day) === today) out.today += Number(r.n);
-    }
-    return out;
-  };
+  const fold = (rows: { day: number; n: number }[]) => todayWeek(window, rows);
   return {
     newsRecipients: fold(
       jobs.filter((j) => j.kind === 'multicast').map((j) => ({ day: j.day, n: j.recipients })),

@@ -15,10 +15,7 @@
  * Needs `apt-get install -y chromium` (scripts/ensure-chromium.sh); without it this file fails.
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import core from '../../locales/th/console/core.json' with { type: 'json' };
@@ -30,21 +27,15 @@ import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { startPushWorker } from '../../src/news/push-jobs.ts';
 import { createNews } from '../../src/store/news.ts';
 import { recordUnanswered } from '../../src/store/unanswered.ts';
-import { addStaff, STAFF_PASSWORD } from '../console/helpers.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
-import { acceptedMulticasts, userId } from '../news/helpers.ts';
+import { addStaff, STAFF_PASSWORD, seedUsers } from '../console/helpers.ts';
+import type { TestApp } from '../helpers/app.ts';
+import type { LineMock } from '../helpers/line-mock.ts';
+import { acceptedMulticasts } from '../news/helpers.ts';
 import { accessibilityProblems, checkAccessibility, launchChromium } from './a11y.ts';
+import { type Guarded, openGuarded, PHONE, type ServedApp, serveTestApp } from './server.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../docs/console/', import.meta.url));
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'th-TH',
-};
 const DESKTOP: BrowserContextOptions = {
   viewport: { width: 1280, height: 800 },
   deviceScaleFactor: 1,
@@ -71,28 +62,15 @@ const fill = (s: string, vars: Record<string, string | number>) =>
 
 let mock: LineMock;
 let app: TestApp;
-let server: Server | undefined;
+let served: ServedApp | undefined;
 let browser: Browser;
 let closeBrowser: (() => Promise<void>) | undefined;
 let origin = '';
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  mock = await startLineMock();
-  // The port is only known once listening, and PUBLIC_BASE_URL must name it before the app is
-  // built, so the server forwards to app.app.fetch once the app exists.
-  const s = serve({
-    fetch: (req, env) => {
-      if (!app) return new Response('app not ready', { status: 503 });
-      return app.app.fetch(req, env);
-    },
-    port: 0,
-    hostname: '127.0.0.1',
-  }) as Server;
-  server = s;
-  if (!s.listening) await new Promise<void>((resolve) => s.once('listening', () => resolve()));
-  origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-  app = await createTestApp({ lineApiBaseUrl: mock.url, env: { PUBLIC_BASE_URL: origin } });
+  served = await serveTestApp();
+  ({ app, mock, origin } = served);
   ({ browser, close: closeBrowser } = await launchChromium());
   mkdirSync(SCREENSHOTS, { recursive: true });
   mkdirSync(DOCS, { recursive: true });
@@ -105,53 +83,22 @@ afterEach(async () => {
 
 afterAll(async () => {
   await closeBrowser?.();
-  if (server) {
-    const s = server;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
-  }
-  await app?.dispose();
-  await mock?.close();
+  await served?.close();
 });
-
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  /** Requests that tried to leave 127.0.0.1 (and were aborted). */
-  blocked: string[];
-  /** Uncaught page errors and console errors (CSP violations show up here). */
-  problems: string[];
-}
 
 type State = Awaited<ReturnType<BrowserContext['storageState']>>;
 
-async function open(width: Width = 'phone', storageState?: State): Promise<Opened> {
-  const context = await browser.newContext({
-    ...WIDTHS[width],
-    ...(storageState ? { storageState } : {}),
-  });
-  contexts.push(context);
-  const blocked: string[] = [];
-  const problems: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') return route.continue();
-    if (url.href === NEWS_IMAGE) {
-      return route.fulfill({ status: 200, contentType: 'image/png', body: NEWS_IMAGE_PNG });
-    }
-    blocked.push(url.href);
-    return route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
+async function open(width: Width = 'phone', storageState?: State): Promise<Guarded> {
+  const opened = await openGuarded(
+    browser,
+    { ...WIDTHS[width], ...(storageState ? { storageState } : {}) },
+    (url) =>
+      url.href === NEWS_IMAGE ? { contentType: 'image/png', body: NEWS_IMAGE_PNG } : undefined,
+  );
+  contexts.push(opened.context);
   // A data-confirm question is answered yes, as staff would.
-  page.on('dialog', (d) => void d.accept());
-  return { context, page, blocked, problems };
+  opened.page.on('dialog', (d) => void d.accept());
+  return opened;
 }
 
 /** The page's accessibility checks at its width, then a full-page screenshot. */
@@ -387,11 +334,11 @@ describe('operator console in Chromium', () => {
   it('composes a news item with its live preview, counts the segment, pushes it and watches the progress reach 100 %', async () => {
     const publisher = await sessionOf('browser-publisher@sso.go.th', 'publisher');
     // The segment (section 39 in Chiang Mai, code 50): 5 people, among others it must not reach.
-    const segment = seedUsers('in39', 5, { section: 39, province: '50' });
-    seedUsers('bk39', 2, { section: 39, province: '10' });
-    seedUsers('cm33', 3, { section: 33, province: '50' });
-    seedUsers('stop', 2, { section: 39, province: '50', optOut: true });
-    seedUsers('anon', 4);
+    const segment = seedUsers(app, 'in39', 5, { section: 39, province: '50' });
+    seedUsers(app, 'bk39', 2, { section: 39, province: '10' });
+    seedUsers(app, 'cm33', 3, { section: 33, province: '50' });
+    seedUsers(app, 'stop', 2, { section: 39, province: '50', optOut: true });
+    seedUsers(app, 'anon', 4);
     mock.reset();
 
     const { page, blocked, problems } = await open('phone', publisher);
@@ -699,39 +646,4 @@ async function composeForScreenshot(page: Page) {
   await page.waitForFunction(
     () => (document.querySelector('#news-preview img') as HTMLImageElement | null)?.naturalWidth,
   );
-}
-
-let nextNationalId = 2_000_000;
-
-/** `n` followers; with a section, each linked to an insured person in that section and province. */
-function seedUsers(
-  prefix: string,
-  n: number,
-  opts: { section?: number; province?: string; optOut?: boolean } = {},
-): string[] {
-  const db = app.store.sqlite;
-  const ids = Array.from({ length: n }, (_, i) => userId(prefix, i));
-  const now = Date.now();
-  const user = db.prepare(
-    `insert into line_users (user_id, status, news_opt_out, created_at, updated_at)
-     values (?, 'active', ?, ?, ?)`,
-  );
-  const person = db.prepare(
-    `insert into insured_persons (national_id, first_name_th, last_name_th, birth_date, section, province_code, laser_code_hash, updated_at)
-     values (?, 'ทดสอบ', 'ระบบ', '1990-01-01', ?, ?, 'none', ?)`,
-  );
-  const link = db.prepare(
-    'insert into account_links (user_id, person_id, linked_at) values (?, ?, ?)',
-  );
-  db.transaction(() => {
-    for (const id of ids) {
-      user.run(id, opts.optOut ? 1 : 0, now, now);
-      if (opts.section !== undefined) {
-        const nid = String(1_200_000_000_000 + nextNationalId++);
-        const row = person.run(nid, opts.section, opts.province ?? null, now);
-        link.run(id, Number(row.lastInsertRowid), now);
-      }
-    }
-  })();
-  return ids;
 }

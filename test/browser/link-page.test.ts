@@ -14,10 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import enServices from '../../locales/en/services.json' with { type: 'json' };
@@ -32,25 +29,19 @@ import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { LINE_ACCOUNT_LINK_URL } from '../../src/routes/link.ts';
 import { issueLinkCode, recordLinkToken } from '../../src/store/account-links.ts';
 import { accountLinks, identityDocuments, linkCodes } from '../../src/store/schema.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
+import type { TestApp } from '../helpers/app.ts';
+import type { LineMock } from '../helpers/line-mock.ts';
 import { insertPerson, nationalIdFrom, type TestPerson } from '../helpers/people.ts';
 import { checkAccessibility, launchChromium } from './a11y.ts';
+import { type Guarded, openGuarded, PHONE, type ServedApp, serveTestApp } from './server.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('./__screenshots__/', import.meta.url));
 const LINE_ORIGIN = new URL(LINE_ACCOUNT_LINK_URL).origin;
 const LINE_STUB_HTML = '<h1>LINE account link</h1>';
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'th-TH',
-};
 
 let mock: LineMock | undefined;
 let app: TestApp | undefined;
-let server: Server | undefined;
+let served: ServedApp | undefined;
 let browser: Browser | undefined;
 let origin = '';
 let launched: Awaited<ReturnType<typeof launchChromium>> | undefined;
@@ -59,21 +50,8 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   launched = await launchChromium();
   browser = launched.browser;
-  mock = await startLineMock();
-  // The port is only known once listening, and PUBLIC_BASE_URL must name it before the app is
-  // built, so the server forwards to app.app.fetch once the app exists.
-  const s = serve({
-    fetch: (req, env) => {
-      if (!app) return new Response('app not ready', { status: 503 });
-      return app.app.fetch(req, env);
-    },
-    port: 0,
-    hostname: '127.0.0.1',
-  }) as Server;
-  server = s;
-  if (!s.listening) await new Promise<void>((resolve) => s.once('listening', () => resolve()));
-  origin = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-  app = await createTestApp({ lineApiBaseUrl: mock.url, env: { PUBLIC_BASE_URL: origin } });
+  served = await serveTestApp();
+  ({ app, mock, origin } = served);
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
@@ -84,48 +62,18 @@ afterEach(async () => {
 
 afterAll(async () => {
   await launched?.close();
-  if (server) {
-    const s = server;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
-  }
-  await app?.dispose();
-  await mock?.close();
+  await served?.close();
 });
 
-interface Opened {
-  page: Page;
-  /** Requests that tried to leave 127.0.0.1 (and were aborted). */
-  blocked: string[];
-  /** Uncaught page errors and console errors (CSP violations show up here). */
-  problems: string[];
-}
-
-async function openContext(options: BrowserContextOptions = PHONE): Promise<Opened> {
+async function openContext(options: BrowserContextOptions = PHONE): Promise<Guarded> {
   if (!browser) throw new Error('browser not launched');
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  const blocked: string[] = [];
-  const problems: string[] = [];
   // Where a request may go: 127.0.0.1 (the app), LINE's accountLink endpoint (stubbed), nowhere else.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') return route.continue();
-    if (url.origin === LINE_ORIGIN) {
-      return route.fulfill({ status: 200, contentType: 'text/html', body: LINE_STUB_HTML });
-    }
-    blocked.push(url.href);
-    return route.abort('blockedbyclient');
-  });
-  const page = await context.newPage();
-  await guardRedirects(context, page, blocked);
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
-  return { page, blocked, problems };
+  const opened = await openGuarded(browser, options, (url) =>
+    url.origin === LINE_ORIGIN ? { contentType: 'text/html', body: LINE_STUB_HTML } : undefined,
+  );
+  contexts.push(opened.context);
+  await guardRedirects(opened.context, opened.page, opened.blocked);
+  return opened;
 }
 
 /**

@@ -8,7 +8,7 @@ import { demoUserId, events } from '../../src/dev/webhook-events.ts';
 import { RETENTION_SCHEDULE } from '../../src/retention.ts';
 import type { DashboardData } from '../../src/routes/console/dashboard.tsx';
 import { statsWindow } from '../../src/store/stats.ts';
-import { addStaff, ConsoleClient, STAFF_PASSWORD, useConsoleApp } from './helpers.ts';
+import { ConsoleClient, signedIn, useConsoleApp } from './helpers.ts';
 
 const env = useConsoleApp();
 const DAY = 24 * 3600_000;
@@ -135,9 +135,7 @@ beforeAll(async () => {
     `insert into staff_flag_messages (flag_id, at, direction, text, status) values (900, ?, 'staff', 'x', 'failed')`,
   ).run(now - 1000);
 
-  await addStaff(env.app, 'dash-viewer@sso.go.th', 'viewer');
-  viewer = new ConsoleClient(env.app);
-  expect((await viewer.login('dash-viewer@sso.go.th', STAFF_PASSWORD)).status).toBe(303);
+  viewer = (await signedIn(env.app, 'dash-viewer@sso.go.th', 'viewer')).client;
 });
 
 async function stats(): Promise<DashboardData> {

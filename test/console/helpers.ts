@@ -4,11 +4,12 @@
  */
 
 import { afterAll, beforeAll } from 'vitest';
-import { createStaffAccount } from '../../src/console/auth.ts';
+import { createStaffAccount, needsTotp } from '../../src/console/auth.ts';
 import { totpCode, totpStep } from '../../src/console/totp.ts';
 import type { StaffRole } from '../../src/store/schema.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
+import { userId } from '../news/helpers.ts';
 
 let nextClient = 1;
 
@@ -140,6 +141,25 @@ export async function addStaff(
   });
 }
 
+/**
+ * A new account of `role` (password STAFF_PASSWORD) and a client signed in as it, through the
+ * TOTP enrolment for the roles that need one (publisher, supervisor).
+ */
+export async function signedIn(
+  app: Pick<TestApp, 'app' | 'deps'>,
+  email: string,
+  role: StaffRole,
+): Promise<{ client: ConsoleClient; id: number }> {
+  const { id } = await addStaff(app, email, role);
+  const client = new ConsoleClient(app);
+  if (needsTotp(role)) await loginWithEnrolment(client, email);
+  else {
+    const res = await client.login(email, STAFF_PASSWORD);
+    if (res.status !== 303) throw new Error(`sign-in as ${email} failed: ${res.status}`);
+  }
+  return { client, id };
+}
+
 /** The current TOTP code for a secret (from the enrolment page's data-secret). */
 export async function currentTotp(secret: string, nowMs = Date.now()): Promise<string> {
   return totpCode(secret, totpStep(nowMs));
@@ -163,4 +183,49 @@ export async function loginWithEnrolment(
   const done = await client.post('/console/totp', { code: await currentTotp(secret) });
   if (done.status !== 303) throw new Error(`enrolment failed: ${done.status}`);
   return secret;
+}
+
+let nextNationalId = 1_000_000;
+
+/**
+ * `n` LINE users (ids `userId(prefix, i)`); with a section, each linked to an insured person in
+ * that section and province.
+ */
+export function seedUsers(
+  app: Pick<TestApp, 'store'>,
+  prefix: string,
+  n: number,
+  opts: {
+    section?: number;
+    province?: string;
+    status?: 'active' | 'inactive';
+    optOut?: boolean;
+    language?: string;
+  } = {},
+): string[] {
+  const db = app.store.sqlite;
+  const ids = Array.from({ length: n }, (_, i) => userId(prefix, i));
+  const now = Date.now();
+  const user = db.prepare(
+    `insert into line_users (user_id, status, news_opt_out, profile_language, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?)`,
+  );
+  const person = db.prepare(
+    `insert into insured_persons (national_id, first_name_th, last_name_th, birth_date, section, province_code, laser_code_hash, updated_at)
+     values (?, 'ทดสอบ', 'ระบบ', '1990-01-01', ?, ?, 'none', ?)`,
+  );
+  const link = db.prepare(
+    'insert into account_links (user_id, person_id, linked_at) values (?, ?, ?)',
+  );
+  db.transaction(() => {
+    for (const id of ids) {
+      user.run(id, opts.status ?? 'active', opts.optOut ? 1 : 0, opts.language ?? null, now, now);
+      if (opts.section !== undefined) {
+        const nid = String(1_100_000_000_000 + nextNationalId++);
+        const row = person.run(nid, opts.section, opts.province ?? null, now);
+        link.run(id, Number(row.lastInsertRowid), now);
+      }
+    }
+  })();
+  return ids;
 }

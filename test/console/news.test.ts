@@ -12,14 +12,8 @@ import { runPushJobs } from '../../src/news/push-jobs.ts';
 import { getNews, updateNews } from '../../src/store/news.ts';
 import { getPushJob } from '../../src/store/push-jobs.ts';
 import { listStaffAudit } from '../../src/store/staff.ts';
-import { acceptedMulticasts, exactlyOnce, userId } from '../news/helpers.ts';
-import {
-  addStaff,
-  ConsoleClient,
-  loginWithEnrolment,
-  STAFF_PASSWORD,
-  useConsoleApp,
-} from './helpers.ts';
+import { acceptedMulticasts, exactlyOnce } from '../news/helpers.ts';
+import { type ConsoleClient, seedUsers, signedIn, useConsoleApp } from './helpers.ts';
 
 const env = useConsoleApp();
 
@@ -30,15 +24,13 @@ let editorId: number;
 let publisherId: number;
 
 beforeAll(async () => {
-  editorId = (await addStaff(env.app, 'news-editor@sso.go.th', 'editor')).id;
-  publisherId = (await addStaff(env.app, 'news-publisher@sso.go.th', 'publisher')).id;
-  await addStaff(env.app, 'news-viewer@sso.go.th', 'viewer');
-  editor = new ConsoleClient(env.app);
-  expect((await editor.login('news-editor@sso.go.th', STAFF_PASSWORD)).status).toBe(303);
-  publisher = new ConsoleClient(env.app);
-  await loginWithEnrolment(publisher, 'news-publisher@sso.go.th');
-  viewer = new ConsoleClient(env.app);
-  expect((await viewer.login('news-viewer@sso.go.th', STAFF_PASSWORD)).status).toBe(303);
+  ({ client: editor, id: editorId } = await signedIn(env.app, 'news-editor@sso.go.th', 'editor'));
+  ({ client: publisher, id: publisherId } = await signedIn(
+    env.app,
+    'news-publisher@sso.go.th',
+    'publisher',
+  ));
+  ({ client: viewer } = await signedIn(env.app, 'news-viewer@sso.go.th', 'viewer'));
 });
 
 beforeEach(() => {
@@ -49,47 +41,6 @@ beforeEach(() => {
 });
 
 // --- seeding -------------------------------------------------------------------------------
-
-let nextNationalId = 1_000_000;
-
-/** `n` LINE users; linked ones get an insured person with this section and province. */
-function seedUsers(
-  prefix: string,
-  n: number,
-  opts: {
-    section?: number;
-    province?: string;
-    status?: 'active' | 'inactive';
-    optOut?: boolean;
-    language?: string;
-  } = {},
-): string[] {
-  const db = env.app.store.sqlite;
-  const ids = Array.from({ length: n }, (_, i) => userId(prefix, i));
-  const now = Date.now();
-  const user = db.prepare(
-    `insert into line_users (user_id, status, news_opt_out, profile_language, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?)`,
-  );
-  const person = db.prepare(
-    `insert into insured_persons (national_id, first_name_th, last_name_th, birth_date, section, province_code, laser_code_hash, updated_at)
-     values (?, 'ทดสอบ', 'ระบบ', '1990-01-01', ?, ?, 'none', ?)`,
-  );
-  const link = db.prepare(
-    'insert into account_links (user_id, person_id, linked_at) values (?, ?, ?)',
-  );
-  db.transaction(() => {
-    for (const id of ids) {
-      user.run(id, opts.status ?? 'active', opts.optOut ? 1 : 0, opts.language ?? null, now, now);
-      if (opts.section !== undefined) {
-        const nid = String(1_100_000_000_000 + nextNationalId++);
-        const row = person.run(nid, opts.section, opts.province ?? null, now);
-        link.run(id, Number(row.lastInsertRowid), now);
-      }
-    }
-  })();
-  return ids;
-}
 
 const ITEM = {
   title: 'ขยายเวลายื่นสิทธิประโยชน์ มาตรา 39 เชียงใหม่',
@@ -126,12 +77,12 @@ const SEGMENT = {
 
 /** Seeds a section 39 / Chiang Mai audience of `n` among others that must not be reached. */
 function seedSegment(n: number): string[] {
-  const inSegment = seedUsers('in', n, { section: 39, province: '50' });
-  seedUsers('stop', 2, { section: 39, province: '50', optOut: true });
-  seedUsers('gone', 1, { section: 39, province: '50', status: 'inactive' });
-  seedUsers('s33', 3, { section: 33, province: '50' });
-  seedUsers('bkk', 2, { section: 39, province: '10' });
-  seedUsers('anon', 4);
+  const inSegment = seedUsers(env.app, 'in', n, { section: 39, province: '50' });
+  seedUsers(env.app, 'stop', 2, { section: 39, province: '50', optOut: true });
+  seedUsers(env.app, 'gone', 1, { section: 39, province: '50', status: 'inactive' });
+  seedUsers(env.app, 's33', 3, { section: 33, province: '50' });
+  seedUsers(env.app, 'bkk', 2, { section: 39, province: '10' });
+  seedUsers(env.app, 'anon', 4);
   return inSegment;
 }
 

@@ -9,13 +9,7 @@ import { DEFAULT_ASSETS_DIR, imagePath } from '../../src/cli/richmenu.ts';
 import { createRichMenuApi } from '../../src/line/client.ts';
 import type { RichMenuImages } from '../../src/routes/console/richmenu.tsx';
 import { listStaffAudit } from '../../src/store/staff.ts';
-import {
-  addStaff,
-  ConsoleClient,
-  loginWithEnrolment,
-  STAFF_PASSWORD,
-  useConsoleApp,
-} from './helpers.ts';
+import { type ConsoleClient, signedIn, useConsoleApp } from './helpers.ts';
 
 const env = useConsoleApp();
 
@@ -37,12 +31,8 @@ let publisher: ConsoleClient;
 beforeAll(async () => {
   const deps = env.app.deps as unknown as WithImages;
   deps.richMenuImages ??= nodeImages;
-  await addStaff(env.app, 'rm-viewer@sso.go.th', 'viewer');
-  await addStaff(env.app, 'rm-pub@sso.go.th', 'publisher');
-  viewer = new ConsoleClient(env.app);
-  await viewer.login('rm-viewer@sso.go.th', STAFF_PASSWORD);
-  publisher = new ConsoleClient(env.app);
-  await loginWithEnrolment(publisher, 'rm-pub@sso.go.th');
+  viewer = (await signedIn(env.app, 'rm-viewer@sso.go.th', 'viewer')).client;
+  publisher = (await signedIn(env.app, 'rm-pub@sso.go.th', 'publisher')).client;
   env.mock.reset();
 });
 

@@ -12,6 +12,7 @@ import {
   ConsoleClient,
   loginWithEnrolment,
   STAFF_PASSWORD,
+  signedIn,
   useConsoleApp,
 } from './helpers.ts';
 
@@ -20,9 +21,7 @@ let boss: ConsoleClient;
 const BOSS = 'boss@sso.go.th';
 
 beforeAll(async () => {
-  await addStaff(env.app, BOSS, 'supervisor');
-  boss = new ConsoleClient(env.app);
-  await loginWithEnrolment(boss, BOSS);
+  boss = (await signedIn(env.app, BOSS, 'supervisor')).client;
 });
 
 async function account(email: string) {

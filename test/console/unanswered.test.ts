@@ -9,7 +9,7 @@ import { events } from '../../src/dev/webhook-events.ts';
 import { unansweredQuestions } from '../../src/store/schema.ts';
 import { listStaffAudit } from '../../src/store/staff.ts';
 import { recordUnanswered } from '../../src/store/unanswered.ts';
-import { addStaff, ConsoleClient, STAFF_PASSWORD, useConsoleApp } from './helpers.ts';
+import { type ConsoleClient, signedIn, useConsoleApp } from './helpers.ts';
 
 const env = useConsoleApp();
 const DAY = 86_400_000;
@@ -32,11 +32,7 @@ async function ask(text: string, opts: { daysAgo?: number; lang?: string; topic?
 
 let staffNo = 0;
 async function signIn(role: 'viewer' | 'editor'): Promise<ConsoleClient> {
-  const email = `${role}${++staffNo}@sso.go.th`;
-  await addStaff(env.app, email, role);
-  const client = new ConsoleClient(env.app);
-  expect((await client.login(email, STAFF_PASSWORD)).status).toBe(303);
-  return client;
+  return (await signedIn(env.app, `${role}${++staffNo}@sso.go.th`, role)).client;
 }
 
 function wipe() {

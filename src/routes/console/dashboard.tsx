@@ -7,7 +7,8 @@
  * `/console/stats.json` gives the same figures as JSON (tests, a wallboard).
  */
 import { Hono } from 'hono';
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
+import { cols, DataTable, TodayWeekTable } from '../../console/ui.tsx';
 import type { Deps } from '../../deps.ts';
 import { formatDate, formatNumber } from '../../format.ts';
 import type { Translate } from '../../i18n.ts';
@@ -235,6 +236,38 @@ interface Series {
   readonly values: readonly number[];
 }
 
+/** A chart's SVG: as wide as its box, named for screen readers by `summary`. */
+const ChartSvg: FC<{
+  id: string;
+  summary: string;
+  width: number;
+  height: number;
+  children?: Child;
+}> = (p) => (
+  <svg
+    viewBox={`0 0 ${p.width} ${p.height}`}
+    width="100%"
+    role="img"
+    aria-labelledby={`${p.id}-title`}
+    font-family="inherit"
+  >
+    <title id={`${p.id}-title`}>{p.summary}</title>
+    {p.children}
+  </svg>
+);
+
+/** A figure or a label on a chart. */
+const ChartText: FC<{
+  x: string | number;
+  y: string | number;
+  anchor?: 'middle' | 'end';
+  children?: Child;
+}> = (p) => (
+  <text x={p.x} y={p.y} text-anchor={p.anchor} font-size="13" fill="#1a1a1a">
+    {p.children}
+  </text>
+);
+
 /**
  * Vertical bars, one per label, each stacking the series. `summary` (the numbers in words) is
  * the chart's accessible name; the table after it has the same numbers.
@@ -256,14 +289,7 @@ const BarChart: FC<{
   const slot = (W - left * 2) / labels.length;
   const barW = Math.min(44, slot * 0.6);
   return (
-    <svg
-      viewBox={`0 0 ${W} ${H}`}
-      width="100%"
-      role="img"
-      aria-labelledby={`${id}-title`}
-      font-family="inherit"
-    >
-      <title id={`${id}-title`}>{summary}</title>
+    <ChartSvg id={id} summary={summary} width={W} height={H}>
       <line x1={left} x2={W - left} y1={top + plotH} y2={top + plotH} stroke="#767676" />
       {labels.map((label, i) => {
         const x = left + slot * i + (slot - barW) / 2;
@@ -286,28 +312,16 @@ const BarChart: FC<{
                 />
               ) : null;
             })}
-            <text
-              x={(x + barW / 2).toFixed(1)}
-              y={(y - 6).toFixed(1)}
-              text-anchor="middle"
-              font-size="13"
-              fill="#1a1a1a"
-            >
+            <ChartText x={(x + barW / 2).toFixed(1)} y={(y - 6).toFixed(1)} anchor="middle">
               {n(totals[i]!)}
-            </text>
-            <text
-              x={(x + barW / 2).toFixed(1)}
-              y={H - 8}
-              text-anchor="middle"
-              font-size="13"
-              fill="#1a1a1a"
-            >
+            </ChartText>
+            <ChartText x={(x + barW / 2).toFixed(1)} y={H - 8} anchor="middle">
               {label}
-            </text>
+            </ChartText>
           </g>
         );
       })}
-    </svg>
+    </ChartSvg>
   );
 };
 
@@ -324,22 +338,15 @@ const RankChart: FC<{
   const max = Math.max(1, ...items.map((i) => i.value));
   const barMax = W - labelW - 56;
   return (
-    <svg
-      viewBox={`0 0 ${W} ${H}`}
-      width="100%"
-      role="img"
-      aria-labelledby={`${id}-title`}
-      font-family="inherit"
-    >
-      <title id={`${id}-title`}>{summary}</title>
+    <ChartSvg id={id} summary={summary} width={W} height={H}>
       {items.map((item, i) => {
         const y = 4 + i * rowH;
         const w = (item.value / max) * barMax;
         return (
           <g>
-            <text x={labelW - 8} y={y + 17} text-anchor="end" font-size="13" fill="#1a1a1a">
+            <ChartText x={labelW - 8} y={y + 17} anchor="end">
               {item.label}
-            </text>
+            </ChartText>
             <rect
               x={labelW}
               y={y + 3}
@@ -347,13 +354,13 @@ const RankChart: FC<{
               height={rowH - 8}
               fill={item.color}
             />
-            <text x={(labelW + w + 6).toFixed(1)} y={y + 17} font-size="13" fill="#1a1a1a">
+            <ChartText x={(labelW + w + 6).toFixed(1)} y={y + 17}>
               {n(item.value)}
-            </text>
+            </ChartText>
           </g>
         );
       })}
-    </svg>
+    </ChartSvg>
   );
 };
 
@@ -488,10 +495,11 @@ const Dashboard: FC<{ t: Translate; lang: 'th' | 'en'; data: DashboardData }> = 
         <Quota t={t} quota={data.quota} />
       </section>
 
-      <section aria-labelledby="questions-h">
-        <h2 id="questions-h">{t('console.dashboard.questionsPerDay')}</h2>
-        <div class="grid2">
-          <div>
+      <ChartSection
+        id="questions"
+        title={t('console.dashboard.questionsPerDay')}
+        chart={
+          <>
             <BarChart
               id="chart-questions"
               labels={days}
@@ -504,185 +512,119 @@ const Dashboard: FC<{ t: Translate; lang: 'th' | 'en'; data: DashboardData }> = 
               )}`}
             />
             <Legend series={questionSeries} />
-          </div>
-          <div class="table-wrap">
-            <table>
-              <caption class="visually-hidden">{t('console.dashboard.questionsPerDay')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('console.dashboard.day')}</th>
-                  <th scope="col">{t('console.dashboard.people')}</th>
-                  <th scope="col">{t('console.dashboard.answered')}</th>
-                  <th scope="col">{t('console.dashboard.unanswered')}</th>
-                  <th scope="col">{t('console.dashboard.answeredShare')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {q.perDay.map((d, i) => (
-                  <tr>
-                    <th scope="row">{formatDate(lang, d.day)}</th>
-                    <td>{n(data.conversations.perDay[i] ?? 0)}</td>
-                    <td>{n(d.answered)}</td>
-                    <td>{n(d.unanswered)}</td>
-                    <td>{share(d)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
-      </section>
+          </>
+        }
+      >
+        <DataTable
+          caption={t('console.dashboard.questionsPerDay')}
+          cols={cols(t, 'console.dashboard', 'day people answered unanswered answeredShare')}
+        >
+          {q.perDay.map((d, i) => (
+            <tr>
+              <th scope="row">{formatDate(lang, d.day)}</th>
+              <td>{n(data.conversations.perDay[i] ?? 0)}</td>
+              <td>{n(d.answered)}</td>
+              <td>{n(d.unanswered)}</td>
+              <td>{share(d)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </ChartSection>
 
-      <section aria-labelledby="topics-h">
-        <h2 id="topics-h">{t('console.dashboard.topics')}</h2>
-        {q.byTopic.length === 0 ? (
-          <p>{t('console.dashboard.noQuestions')}</p>
-        ) : (
-          <div class="grid2">
-            <div>
-              <RankChart
-                id="chart-topics"
-                summary={`${t('console.dashboard.topics')}. ${q.byTopic
-                  .map((x) => `${topicLabel(t, x.intent)}: ${n(x.week)}`)
-                  .join('; ')}`}
-                items={q.byTopic.map((x) => ({
-                  label: topicLabel(t, x.intent),
-                  value: x.week,
-                  color: x.intent === 'unknown' ? COLORS.unanswered : COLORS.answered,
-                }))}
-              />
-            </div>
-            <div class="table-wrap">
-              <table>
-                <caption class="visually-hidden">{t('console.dashboard.topics')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('console.dashboard.topic')}</th>
-                    <th scope="col">{t('console.dashboard.today')}</th>
-                    <th scope="col">{t('console.dashboard.week')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {q.byTopic.map((x) => (
-                    <tr data-intent={x.intent}>
-                      <th scope="row">{topicLabel(t, x.intent)}</th>
-                      <td>{n(x.today)}</td>
-                      <td>{n(x.week)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        )}
-      </section>
+      <ChartSection
+        id="topics"
+        title={t('console.dashboard.topics')}
+        empty={q.byTopic.length === 0 ? t('console.dashboard.noQuestions') : undefined}
+        chart={
+          <RankChart
+            id="chart-topics"
+            summary={`${t('console.dashboard.topics')}. ${q.byTopic
+              .map((x) => `${topicLabel(t, x.intent)}: ${n(x.week)}`)
+              .join('; ')}`}
+            items={q.byTopic.map((x) => ({
+              label: topicLabel(t, x.intent),
+              value: x.week,
+              color: x.intent === 'unknown' ? COLORS.unanswered : COLORS.answered,
+            }))}
+          />
+        }
+      >
+        <TodayWeekTable
+          t={t}
+          caption={t('console.dashboard.topics')}
+          head={t('console.dashboard.topic')}
+          dataAttr="intent"
+          rows={q.byTopic.map((x) => [x.intent, x] as const)}
+          label={(intent) => topicLabel(t, intent)}
+          format={n}
+        />
+      </ChartSection>
 
-      <section aria-labelledby="langs-h">
-        <h2 id="langs-h">{t('console.dashboard.languages')}</h2>
-        {q.byLang.length === 0 ? (
-          <p>{t('console.dashboard.noQuestions')}</p>
-        ) : (
-          <div class="grid2">
-            <div>
-              <BarChart
-                id="chart-langs"
-                labels={days}
-                series={langSeries}
-                summary={`${t('console.dashboard.languages')}. ${perDayWords((i) =>
-                  q.byLang.map((l) => `${langLabel(t, l.lang)} ${n(l.perDay[i] ?? 0)}`).join(', '),
-                )}`}
-              />
-              <Legend series={langSeries} />
-            </div>
-            <div class="table-wrap">
-              <table>
-                <caption class="visually-hidden">{t('console.dashboard.languages')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('console.dashboard.language')}</th>
-                    {data.days.map((d) => (
-                      <th scope="col">{shortDay(lang, d)}</th>
-                    ))}
-                    <th scope="col">{t('console.dashboard.week')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {q.byLang.map((l) => (
-                    <tr data-lang={l.lang}>
-                      <th scope="row">{langLabel(t, l.lang)}</th>
-                      {l.perDay.map((v) => (
-                        <td>{n(v)}</td>
-                      ))}
-                      <td>{n(l.week)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        )}
-      </section>
+      <ChartSection
+        id="langs"
+        title={t('console.dashboard.languages')}
+        empty={q.byLang.length === 0 ? t('console.dashboard.noQuestions') : undefined}
+        chart={
+          <>
+            <BarChart
+              id="chart-langs"
+              labels={days}
+              series={langSeries}
+              summary={`${t('console.dashboard.languages')}. ${perDayWords((i) =>
+                q.byLang.map((l) => `${langLabel(t, l.lang)} ${n(l.perDay[i] ?? 0)}`).join(', '),
+              )}`}
+            />
+            <Legend series={langSeries} />
+          </>
+        }
+      >
+        <DataTable
+          caption={t('console.dashboard.languages')}
+          cols={[
+            t('console.dashboard.language'),
+            ...data.days.map((d) => shortDay(lang, d)),
+            t('console.dashboard.week'),
+          ]}
+        >
+          {q.byLang.map((l) => (
+            <tr data-lang={l.lang}>
+              <th scope="row">{langLabel(t, l.lang)}</th>
+              {l.perDay.map((v) => (
+                <td>{n(v)}</td>
+              ))}
+              <td>{n(l.week)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      </ChartSection>
 
       <section aria-labelledby="pushes-h">
         <h2 id="pushes-h">{t('console.dashboard.pushes')}</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('console.dashboard.kind')}</th>
-                <th scope="col">{t('console.dashboard.today')}</th>
-                <th scope="col">{t('console.dashboard.week')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(
-                [
-                  ['newsRecipients', data.pushes.newsRecipients],
-                  ['notifications', data.pushes.notifications],
-                  ['staffReplies', data.pushes.staffReplies],
-                  ['broadcasts', data.pushes.broadcasts],
-                ] as const
-              ).map(([key, v]) => (
-                <tr data-push={key}>
-                  <th scope="row">{t(`console.dashboard.push.${key}`)}</th>
-                  <td>{n(v.today)}</td>
-                  <td>{n(v.week)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TodayWeekTable
+          t={t}
+          head={t('console.dashboard.kind')}
+          dataAttr="push"
+          rows={(['newsRecipients', 'notifications', 'staffReplies', 'broadcasts'] as const).map(
+            (key) => [key, data.pushes[key]] as const,
+          )}
+          label={(key) => t(`console.dashboard.push.${key}`)}
+          format={n}
+        />
         <p class="hint">{t('console.dashboard.pushNote')}</p>
       </section>
 
       <section aria-labelledby="errors-h">
         <h2 id="errors-h">{t('console.dashboard.errors')}</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('console.dashboard.kind')}</th>
-                <th scope="col">{t('console.dashboard.today')}</th>
-                <th scope="col">{t('console.dashboard.week')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(
-                [
-                  ['failed', data.errors.failed],
-                  ['undeliverable', data.errors.undeliverable],
-                  ['deadLetters', data.errors.deadLetters],
-                ] as const
-              ).map(([key, v]) => (
-                <tr data-error={key}>
-                  <th scope="row">{t(`console.dashboard.error.${key}`)}</th>
-                  <td>{n(v.today)}</td>
-                  <td>{n(v.week)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TodayWeekTable
+          t={t}
+          head={t('console.dashboard.kind')}
+          dataAttr="error"
+          rows={(['failed', 'undeliverable', 'deadLetters'] as const).map(
+            (key) => [key, data.errors[key]] as const,
+          )}
+          label={(key) => t(`console.dashboard.error.${key}`)}
+          format={n}
+        />
         <p class="hint">
           {t('console.dashboard.deadLettersKept', { total: n(data.errors.deadLettersKept) })}
         </p>
@@ -690,6 +632,27 @@ const Dashboard: FC<{ t: Translate; lang: 'th' | 'en'; data: DashboardData }> = 
     </>
   );
 };
+
+/** A section of the charts: its heading, a chart beside its table (or `empty`, when set). */
+const ChartSection: FC<{
+  id: string;
+  title: string;
+  empty?: string;
+  chart: Child;
+  children?: Child;
+}> = (p) => (
+  <section aria-labelledby={`${p.id}-h`}>
+    <h2 id={`${p.id}-h`}>{p.title}</h2>
+    {p.empty !== undefined ? (
+      <p>{p.empty}</p>
+    ) : (
+      <div class="grid2">
+        <div>{p.chart}</div>
+        {p.children}
+      </div>
+    )}
+  </section>
+);
 
 const Quota: FC<{ t: Translate; quota: QuotaView }> = ({ t, quota }) => {
   if (quota.status === 'unknown') {

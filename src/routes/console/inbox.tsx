@@ -14,6 +14,7 @@
 import { Hono } from 'hono';
 import { randomId } from '../../console/keys.ts';
 import { Csrf } from '../../console/layout.tsx';
+import { cols, DataTable } from '../../console/ui.tsx';
 import { formatWhen, isoTime } from '../../console/when.ts';
 import { LANGUAGES, type Lang } from '../../i18n.ts';
 import { LineApiError } from '../../line/client.ts';
@@ -103,50 +104,37 @@ function InboxTable(p: { c: ConsoleContext; items: InboxItem[]; now: number }) {
   const t = consoleT(p.c);
   const lang = p.c.get('consoleLang');
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
+    <DataTable
+      cols={cols(t, 'console.inbox.col', 'chat activity language linked note messages bot')}
+    >
+      {p.items.map((i) => {
+        const at = i.flag.lastMessageAt ?? i.flag.createdAt;
+        return (
           <tr>
-            <th scope="col">{t('console.inbox.col.chat')}</th>
-            <th scope="col">{t('console.inbox.col.activity')}</th>
-            <th scope="col">{t('console.inbox.col.language')}</th>
-            <th scope="col">{t('console.inbox.col.linked')}</th>
-            <th scope="col">{t('console.inbox.col.note')}</th>
-            <th scope="col">{t('console.inbox.col.messages')}</th>
-            <th scope="col">{t('console.inbox.col.bot')}</th>
+            <th scope="row">
+              <a href={`/console/inbox/${i.flag.id}`}>
+                {t('console.inbox.chatLabel', { id: i.flag.id })}
+              </a>{' '}
+              <StatusBadge c={p.c} status={i.flag.status} />
+            </th>
+            <td>
+              <time datetime={isoTime(at)}>{formatWhen(lang, at)}</time>
+            </td>
+            <td>
+              <LangName c={p.c} code={i.flag.lang} />
+            </td>
+            <td>
+              {i.personId !== null ? t('console.inbox.linkedYes') : t('console.inbox.linkedNo')}
+            </td>
+            <td>{i.flag.note ?? <span class="muted">{t('console.inbox.noNote')}</span>}</td>
+            <td>{i.messages}</td>
+            <td>
+              <BotState c={p.c} item={i} now={p.now} />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {p.items.map((i) => {
-            const at = i.flag.lastMessageAt ?? i.flag.createdAt;
-            return (
-              <tr>
-                <th scope="row">
-                  <a href={`/console/inbox/${i.flag.id}`}>
-                    {t('console.inbox.chatLabel', { id: i.flag.id })}
-                  </a>{' '}
-                  <StatusBadge c={p.c} status={i.flag.status} />
-                </th>
-                <td>
-                  <time datetime={isoTime(at)}>{formatWhen(lang, at)}</time>
-                </td>
-                <td>
-                  <LangName c={p.c} code={i.flag.lang} />
-                </td>
-                <td>
-                  {i.personId !== null ? t('console.inbox.linkedYes') : t('console.inbox.linkedNo')}
-                </td>
-                <td>{i.flag.note ?? <span class="muted">{t('console.inbox.noNote')}</span>}</td>
-                <td>{i.messages}</td>
-                <td>
-                  <BotState c={p.c} item={i} now={p.now} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 
@@ -420,42 +408,31 @@ function Thread(p: {
         })
       : t(`console.inbox.chat.who.${m.direction}`);
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('console.inbox.chat.col.when')}</th>
-            <th scope="col">{t('console.inbox.chat.col.from')}</th>
-            <th scope="col">{t('console.inbox.chat.col.text')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.messages.map((m) => (
-            <tr>
-              <td>
-                <time datetime={isoTime(m.at)}>{formatWhen(lang, m.at)}</time>
-              </td>
-              <th scope="row">
-                {who(m)}
-                {m.status ? (
-                  <>
-                    {' '}
-                    <span
-                      class={`badge ${m.status === 'sent' ? 'ok' : m.status === 'failed' ? 'bad' : 'warn'}`}
-                    >
-                      {t(`console.inbox.chat.sendStatus.${m.status}`)}
-                    </span>
-                  </>
-                ) : null}
-              </th>
-              <td>
-                <Lines text={m.text} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable cols={cols(t, 'console.inbox.chat.col', 'when from text')}>
+      {p.messages.map((m) => (
+        <tr>
+          <td>
+            <time datetime={isoTime(m.at)}>{formatWhen(lang, m.at)}</time>
+          </td>
+          <th scope="row">
+            {who(m)}
+            {m.status ? (
+              <>
+                {' '}
+                <span
+                  class={`badge ${m.status === 'sent' ? 'ok' : m.status === 'failed' ? 'bad' : 'warn'}`}
+                >
+                  {t(`console.inbox.chat.sendStatus.${m.status}`)}
+                </span>
+              </>
+            ) : null}
+          </th>
+          <td>
+            <Lines text={m.text} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

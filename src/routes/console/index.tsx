@@ -22,6 +22,7 @@ import {
 } from '../../console/keys.ts';
 import { Csrf, Layout } from '../../console/layout.tsx';
 import { newTotpSecret, otpauthUri, verifyTotp } from '../../console/totp.ts';
+import { Field } from '../../console/ui.tsx';
 import { formatDate } from '../../format.ts';
 import { normalisePassword, verifySecret } from '../../store/laser-code.ts';
 import {
@@ -34,10 +35,9 @@ import {
   markSessionMfaDone,
   touchSession,
   updateStaff,
-  writeStaffAudit,
 } from '../../store/staff.ts';
 import { clientAddress } from '../link.ts';
-import { type ConsoleEnv, consoleT, field, form, renderPage } from './context.tsx';
+import { auditStaff, type ConsoleEnv, consoleT, field, form, renderPage } from './context.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
 import { inboxRoutes } from './inbox.tsx';
 import { newsRoutes } from './news.tsx';
@@ -156,6 +156,14 @@ function csrfFailure(c: Context<ConsoleEnv>) {
   );
 }
 
+/** A TOTP code's input: six digits, perhaps typed as "123 456". */
+const CODE_INPUT = {
+  type: 'text',
+  inputmode: 'numeric',
+  autocomplete: 'one-time-code',
+  maxlength: 7,
+} as const;
+
 // ---- sign in / out --------------------------------------------------------------------------
 
 async function loginPage(
@@ -183,45 +191,28 @@ async function loginPage(
           {firstRun ? <p class="flash info">{t('console.login.firstRun')}</p> : null}
           <form method="post" action="/console/login" class="stack">
             <Csrf token={token} />
-            <div>
-              <label for="email">{t('console.login.email')}</label>
-              <input
-                id="email"
-                name="email"
-                type="email"
-                autocomplete="username"
-                required
-                value={opts.email ?? ''}
-              />
-            </div>
-            <div>
-              <label for="password">{t('console.login.password')}</label>
-              <input
-                id="password"
-                name="password"
-                type="password"
-                autocomplete="current-password"
-                required
-              />
-            </div>
-            <div>
-              <label for="totp">
-                {t('console.login.totp')}{' '}
-                <span class="hint" id="totp-hint">
-                  {t('console.login.totpHint')}
-                </span>
-              </label>
-              <input
-                id="totp"
-                name="totp"
-                type="text"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                pattern="[0-9 ]{6,7}"
-                maxlength={7}
-                aria-describedby="totp-hint"
-              />
-            </div>
+            <Field
+              id="email"
+              label={t('console.login.email')}
+              type="email"
+              autocomplete="username"
+              required
+              value={opts.email ?? ''}
+            />
+            <Field
+              id="password"
+              label={t('console.login.password')}
+              type="password"
+              autocomplete="current-password"
+              required
+            />
+            <Field
+              id="totp"
+              label={t('console.login.totp')}
+              hint={t('console.login.totpHint')}
+              {...CODE_INPUT}
+              pattern="[0-9 ]{6,7}"
+            />
             <div class="actions">
               <button type="submit">{t('console.login.submit')}</button>
             </div>
@@ -358,11 +349,7 @@ consoleRoutes.post('/logout', async (c) => {
   const deps = c.get('deps');
   const staff = c.get('staff');
   await deleteSession(deps.store, staff.sessionIdHash);
-  await writeStaffAudit(deps.store, {
-    at: deps.clock.now(),
-    actor: { id: staff.account.id, name: staff.account.email },
-    action: 'logout',
-  });
+  await auditStaff(c, 'logout');
   deleteCookie(c, sessionCookieName(production(c)), { path: '/', secure: production(c) });
   return c.redirect('/console/login?reason=signed-out', 303);
 });
@@ -420,18 +407,7 @@ async function totpPage(c: Context<ConsoleEnv>, error?: string) {
           <li>
             <form method="post" action="/console/totp" class="stack">
               <Csrf token={c.get('staff').csrf} />
-              <div>
-                <label for="code">{t('console.totp.step2')}</label>
-                <input
-                  id="code"
-                  name="code"
-                  type="text"
-                  inputmode="numeric"
-                  autocomplete="one-time-code"
-                  required
-                  maxlength={7}
-                />
-              </div>
+              <Field id="code" label={t('console.totp.step2')} {...CODE_INPUT} required />
               <div class="actions">
                 <button type="submit">{t('console.totp.submit')}</button>
               </div>
@@ -458,12 +434,7 @@ consoleRoutes.post('/totp', async (c) => {
   if (step === undefined) return totpPage(c, t('console.totp.wrong'));
   await updateStaff(deps.store, account.id, { totpEnabledAt: now, totpLastStep: step }, now);
   await markSessionMfaDone(deps.store, staff.sessionIdHash);
-  await writeStaffAudit(deps.store, {
-    at: now,
-    actor: { id: account.id, name: account.email },
-    action: 'totp.enable',
-    target: `staff:${account.id}`,
-  });
+  await auditStaff(c, 'totp.enable', `staff:${account.id}`);
   return c.redirect('/console/account?ok=totp.done', 303);
 });
 
@@ -511,27 +482,21 @@ consoleRoutes.get('/account', async (c) => {
         <h2>{t('console.account.changePassword')}</h2>
         <form method="post" action="/console/account/password" class="stack">
           <Csrf token={staff.csrf} />
-          <div>
-            <label for="current">{t('console.account.currentPassword')}</label>
-            <input
-              id="current"
-              name="current"
-              type="password"
-              autocomplete="current-password"
-              required
-            />
-          </div>
-          <div>
-            <label for="next">{t('console.account.newPassword')}</label>
-            <input
-              id="next"
-              name="next"
-              type="password"
-              autocomplete="new-password"
-              minlength={12}
-              required
-            />
-          </div>
+          <Field
+            id="current"
+            label={t('console.account.currentPassword')}
+            type="password"
+            autocomplete="current-password"
+            required
+          />
+          <Field
+            id="next"
+            label={t('console.account.newPassword')}
+            type="password"
+            autocomplete="new-password"
+            minlength={12}
+            required
+          />
           <div class="actions">
             <button type="submit">{t('console.account.changePassword')}</button>
           </div>
@@ -547,13 +512,7 @@ consoleRoutes.post('/account/sign-out-everywhere', async (c) => {
   const now = deps.clock.now();
   const ended = await deleteSessionsOf(deps.store, account.id);
   await updateStaff(deps.store, account.id, { sessionsValidAfter: now + 1 }, now);
-  await writeStaffAudit(deps.store, {
-    at: now,
-    actor: { id: account.id, name: account.email },
-    action: 'sessions.revoke_all',
-    target: `staff:${account.id}`,
-    detail: { sessions: ended },
-  });
+  await auditStaff(c, 'sessions.revoke_all', `staff:${account.id}`, { sessions: ended });
   deleteCookie(c, sessionCookieName(production(c)), { path: '/', secure: production(c) });
   return c.redirect('/console/login?reason=signed-out', 303);
 });
@@ -592,12 +551,7 @@ consoleRoutes.post('/account/password', async (c) => {
     await signSessionCookie(deps.config.sessionSecret, id),
     cookieOptions(c),
   );
-  await writeStaffAudit(deps.store, {
-    at: now,
-    actor: { id: account.id, name: account.email },
-    action: 'password.change',
-    target: `staff:${account.id}`,
-  });
+  await auditStaff(c, 'password.change', `staff:${account.id}`);
   return c.redirect('/console/account?ok=account.passwordChanged', 303);
 });
 

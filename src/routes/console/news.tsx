@@ -46,14 +46,13 @@ import {
   type ConsoleLang,
   JobBadge,
   jobTarget,
-  languageOptions,
   NewsBadge,
-  ProvinceSelect,
   progressView,
   Row,
-  sectionOptions,
+  SegmentFields,
   TextField,
 } from '../../console/news-views.tsx';
+import { cols, DataTable, GatedSubmit } from '../../console/ui.tsx';
 import type { Deps } from '../../deps.ts';
 import { bangkokDate } from '../../format.ts';
 import { LANGUAGES, type Lang, SPOKEN } from '../../i18n.ts';
@@ -99,6 +98,17 @@ const PAGE_SIZE = 20;
 const SCRIPT = '/console/news/assets/news.js';
 /** LINE's quota is read on the confirm step; the page does not wait longer than this. */
 const QUOTA_TIMEOUT_MS = 3000;
+
+/** The compose form's text fields (label and hint: console.news.form.<name>, <name>Hint). */
+const CONTENT_FIELDS = [
+  { name: 'title', required: true, maxlength: 300 },
+  { name: 'summary', multiline: true, rows: 3, maxlength: 1000 },
+  { name: 'body', multiline: true, rows: 8, required: true, maxlength: 20_000 },
+  { name: 'imageUrl', type: 'url', pattern: 'https://.+', maxlength: 2000 },
+  { name: 'sourceUrl', type: 'url', maxlength: 1000 },
+  { name: 'publishedDate', type: 'date', required: true },
+  { name: 'topic', pattern: '[a-z0-9][a-z0-9_\\-]*', maxlength: 40 },
+] as const;
 
 const langOf = (c: ConsoleContext): ConsoleLang => c.get('consoleLang') ?? 'th';
 
@@ -162,45 +172,37 @@ newsRoutes.get('/', async (c) => {
         {items.length === 0 ? (
           <p>{t('console.news.list.empty')}</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <caption class="visually-hidden">{t('console.news.list.caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('console.news.list.colTitle')}</th>
-                  <th scope="col">{t('console.news.list.colDate')}</th>
-                  <th scope="col">{t('console.news.list.colTopic')}</th>
-                  <th scope="col">{t('console.news.list.colStatus')}</th>
-                  <th scope="col">{t('console.news.list.colTarget')}</th>
-                  <th scope="col">{t('console.news.list.colJobs')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((item) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={`/console/news/${item.id}`}>{item.title}</a>
-                    </th>
-                    <td>{formatNewsDate(lang, item.publishedDate)}</td>
-                    <td>{item.topic}</td>
-                    <td>
-                      <NewsBadge t={t} status={item.status} />
-                    </td>
-                    <td>
-                      {audienceSummary(t, lang, {
-                        sections: item.targetSections,
-                        provinces: item.targetProvinces,
-                        languages: item.languages,
-                      })}
-                    </td>
-                    <td>
-                      <JobList t={t} lang={lang} jobs={jobs.get(item.id) ?? []} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('console.news.list.caption')}
+            cols={cols(
+              t,
+              'console.news.list',
+              'colTitle colDate colTopic colStatus colTarget colJobs',
+            )}
+          >
+            {items.map((item) => (
+              <tr>
+                <th scope="row">
+                  <a href={`/console/news/${item.id}`}>{item.title}</a>
+                </th>
+                <td>{formatNewsDate(lang, item.publishedDate)}</td>
+                <td>{item.topic}</td>
+                <td>
+                  <NewsBadge t={t} status={item.status} />
+                </td>
+                <td>
+                  {audienceSummary(t, lang, {
+                    sections: item.targetSections,
+                    provinces: item.targetProvinces,
+                    languages: item.languages,
+                  })}
+                </td>
+                <td>
+                  <JobList t={t} lang={lang} jobs={jobs.get(item.id) ?? []} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {page > 1 || more ? (
           <nav aria-label={t('console.news.list.paging')} class="actions">
@@ -406,109 +408,36 @@ async function editorPage(
             <Csrf token={c.get('staff').csrf} />
             <fieldset class="stack" disabled={!editable}>
               <legend class="visually-hidden">{t('console.news.form.content')}</legend>
-              <TextField
-                t={t}
-                name="title"
-                label={t('console.news.form.title')}
-                hint={t('console.news.form.titleHint')}
-                value={values.title}
-                errors={errors}
-                required
-                maxlength={300}
-              />
-              <TextField
-                t={t}
-                name="summary"
-                label={t('console.news.form.summary')}
-                hint={t('console.news.form.summaryHint')}
-                value={values.summary}
-                errors={errors}
-                multiline
-                rows={3}
-                maxlength={1000}
-              />
-              <TextField
-                t={t}
-                name="body"
-                label={t('console.news.form.body')}
-                hint={t('console.news.form.bodyHint')}
-                value={values.body}
-                errors={errors}
-                multiline
-                rows={8}
-                required
-                maxlength={20_000}
-              />
-              <TextField
-                t={t}
-                name="imageUrl"
-                type="url"
-                label={t('console.news.form.imageUrl')}
-                hint={t('console.news.form.imageUrlHint')}
-                value={values.imageUrl}
-                errors={errors}
-                pattern="https://.+"
-                maxlength={2000}
-              />
-              <TextField
-                t={t}
-                name="sourceUrl"
-                type="url"
-                label={t('console.news.form.sourceUrl')}
-                hint={t('console.news.form.sourceUrlHint')}
-                value={values.sourceUrl}
-                errors={errors}
-                maxlength={1000}
-              />
-              <TextField
-                t={t}
-                name="publishedDate"
-                type="date"
-                label={t('console.news.form.publishedDate')}
-                hint={t('console.news.form.publishedDateHint')}
-                value={values.publishedDate}
-                errors={errors}
-                required
-              />
-              <TextField
-                t={t}
-                name="topic"
-                label={t('console.news.form.topic')}
-                hint={t('console.news.form.topicHint')}
-                value={values.topic}
-                errors={errors}
-                pattern="[a-z0-9][a-z0-9_\-]*"
-                maxlength={40}
-              />
+              {CONTENT_FIELDS.map((f) => (
+                <TextField
+                  t={t}
+                  {...f}
+                  label={t(`console.news.form.${f.name}`)}
+                  hint={t(`console.news.form.${f.name}Hint`)}
+                  value={values[f.name]}
+                  errors={errors}
+                />
+              ))}
             </fieldset>
             <fieldset class="stack" disabled={!editable}>
               <legend>{t('console.news.form.targets')}</legend>
-              <ChoiceGroup
-                t={t}
-                name="targetSections"
-                legend={t('console.news.form.sections')}
-                hint={t('console.news.form.sectionsHint')}
-                options={sectionOptions(t)}
-                checked={values.targetSections}
-                errors={errors}
-              />
-              <ProvinceSelect
+              <SegmentFields
                 t={t}
                 lang={lang}
-                name="targetProvinces"
-                label={t('console.news.form.provinces')}
-                hint={t('console.news.form.provincesHint')}
-                selected={values.targetProvinces}
                 errors={errors}
-              />
-              <ChoiceGroup
-                t={t}
-                name="languages"
-                legend={t('console.news.form.languages')}
-                hint={t('console.news.form.languagesHint')}
-                options={languageOptions(t, LANGUAGES)}
-                checked={values.languages}
-                errors={errors}
+                sections={{
+                  name: 'targetSections',
+                  checked: values.targetSections,
+                  hint: t('console.news.form.sectionsHint'),
+                }}
+                provinces={{ name: 'targetProvinces', selected: values.targetProvinces }}
+                languages={{
+                  name: 'languages',
+                  checked: values.languages,
+                  legend: t('console.news.form.languages'),
+                  hint: t('console.news.form.languagesHint'),
+                  codes: LANGUAGES,
+                }}
               />
             </fieldset>
             {editable ? (
@@ -522,15 +451,14 @@ async function editorPage(
                     <button type="submit" name="action" value="draft">
                       {t('console.news.form.saveDraft')}
                     </button>
-                    <button
-                      type="submit"
+                    <GatedSubmit
                       name="action"
                       value="publish"
-                      disabled={!publishAllowed}
-                      aria-describedby={publishAllowed ? undefined : 'publish-reason'}
+                      allowed={publishAllowed}
+                      reasonId="publish-reason"
                     >
                       {t('console.news.form.publish')}
-                    </button>
+                    </GatedSubmit>
                   </>
                 )}
                 <button
@@ -576,48 +504,30 @@ function ItemJobs({ c, jobs }: { c: ConsoleContext; jobs: readonly PushJobRow[] 
       {jobs.length === 0 ? (
         <p>{t('console.news.list.noJobs')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('console.news.job.status')}</th>
-                <th scope="col">{t('console.news.job.target')}</th>
-                <th scope="col">{t('console.news.job.progress')}</th>
-                <th scope="col">{t('console.news.job.createdAt')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr>
-                  <th scope="row">
-                    <a href={`/console/news/jobs/${j.id}`}>
-                      {t('console.news.list.job', { id: j.id })}
-                    </a>
-                  </th>
-                  <td>
-                    <JobBadge t={t} status={j.status} />
-                    {j.status === 'scheduled' && j.scheduledAt ? (
-                      <> {formatDateTime(lang, j.scheduledAt)}</>
-                    ) : null}
-                  </td>
-                  <td>
-                    {jobTarget(
-                      t,
-                      lang,
-                      j.kind,
-                      j.segment ? (JSON.parse(j.segment) as Segment) : null,
-                    )}
-                  </td>
-                  <td>
-                    {formatCount(lang, j.sentRecipients)}/{formatCount(lang, j.totalRecipients)}
-                  </td>
-                  <td>{formatDateTime(lang, j.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable cols={['#', ...cols(t, 'console.news.job', 'status target progress createdAt')]}>
+          {jobs.map((j) => (
+            <tr>
+              <th scope="row">
+                <a href={`/console/news/jobs/${j.id}`}>
+                  {t('console.news.list.job', { id: j.id })}
+                </a>
+              </th>
+              <td>
+                <JobBadge t={t} status={j.status} />
+                {j.status === 'scheduled' && j.scheduledAt ? (
+                  <> {formatDateTime(lang, j.scheduledAt)}</>
+                ) : null}
+              </td>
+              <td>
+                {jobTarget(t, lang, j.kind, j.segment ? (JSON.parse(j.segment) as Segment) : null)}
+              </td>
+              <td>
+                {formatCount(lang, j.sentRecipients)}/{formatCount(lang, j.totalRecipients)}
+              </td>
+              <td>{formatDateTime(lang, j.createdAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -855,30 +765,18 @@ function sendPage(
             <fieldset class="stack">
               <legend>{t('console.news.send.segment')}</legend>
               <p class="hint">{t('console.news.send.segmentHint')}</p>
-              <ChoiceGroup
-                t={t}
-                name="sections"
-                legend={t('console.news.form.sections')}
-                options={sectionOptions(t)}
-                checked={values.sections}
-                errors={errors}
-              />
-              <ProvinceSelect
+              <SegmentFields
                 t={t}
                 lang={lang}
-                name="provinces"
-                label={t('console.news.form.provinces')}
-                hint={t('console.news.form.provincesHint')}
-                selected={values.provinces}
                 errors={errors}
-              />
-              <ChoiceGroup
-                t={t}
-                name="languages"
-                legend={t('console.news.send.audienceLanguages')}
-                options={languageOptions(t, SPOKEN)}
-                checked={values.languages}
-                errors={errors}
+                sections={{ name: 'sections', checked: values.sections }}
+                provinces={{ name: 'provinces', selected: values.provinces }}
+                languages={{
+                  name: 'languages',
+                  checked: values.languages,
+                  legend: t('console.news.send.audienceLanguages'),
+                  codes: SPOKEN,
+                }}
               />
               <ChoiceGroup
                 t={t}
@@ -929,15 +827,9 @@ function sendPage(
               <button type="submit" name="step" value="count" class="secondary">
                 {t('console.news.send.count')}
               </button>
-              <button
-                type="submit"
-                name="step"
-                value="review"
-                disabled={!mayPublish}
-                aria-describedby={mayPublish ? undefined : 'send-reason'}
-              >
+              <GatedSubmit name="step" value="review" allowed={mayPublish} reasonId="send-reason">
                 {t('console.news.send.review')}
-              </button>
+              </GatedSubmit>
             </div>
             {mayPublish ? null : (
               <p class="hint" id="send-reason">

@@ -14,6 +14,7 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { Csrf } from '../../console/layout.tsx';
+import { cols, DataTable } from '../../console/ui.tsx';
 import type { Deps, RichMenuImages } from '../../deps.ts';
 import { LANGUAGES, type Lang } from '../../i18n.ts';
 import {
@@ -218,52 +219,42 @@ const LiveTable: FC<{
               })
             : t('console.richmenu.live.foreignDefault', { id: live.defaultId })}
       </p>
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">{t('console.richmenu.live.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('console.richmenu.live.alias')}</th>
-              <th scope="col">{t('console.richmenu.live.menu')}</th>
-              <th scope="col">{t('console.richmenu.live.version')}</th>
-              <th scope="col">{t('console.richmenu.live.state')}</th>
+      <DataTable
+        caption={t('console.richmenu.live.title')}
+        cols={cols(t, 'console.richmenu.live', 'alias menu version state')}
+      >
+        {menus.map((m) => {
+          const id = aliasOf.get(m.aliasId);
+          const served = id ? byId.get(id) : undefined;
+          const local = hashes.get(m.aliasId);
+          return (
+            <tr data-alias={m.aliasId}>
+              <th scope="row">
+                <code>{m.aliasId}</code>
+                {id && id === live.defaultId ? (
+                  <>
+                    {' '}
+                    <span class="badge ok">{t('console.richmenu.live.isDefault')}</span>
+                  </>
+                ) : null}
+              </th>
+              <td>{id ? <code>{id}</code> : t('console.richmenu.live.notDeployed')}</td>
+              <td>{served ? <code>{served.name}</code> : '–'}</td>
+              <td>
+                {!served ? (
+                  <span class="badge warn">{t('console.richmenu.live.missing')}</span>
+                ) : local === undefined ? (
+                  <span class="badge">{t('console.richmenu.live.deployed')}</span>
+                ) : local === served.name ? (
+                  <span class="badge ok">{t('console.richmenu.live.upToDate')}</span>
+                ) : (
+                  <span class="badge warn">{t('console.richmenu.live.differs')}</span>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {menus.map((m) => {
-              const id = aliasOf.get(m.aliasId);
-              const served = id ? byId.get(id) : undefined;
-              const local = hashes.get(m.aliasId);
-              return (
-                <tr data-alias={m.aliasId}>
-                  <th scope="row">
-                    <code>{m.aliasId}</code>
-                    {id && id === live.defaultId ? (
-                      <>
-                        {' '}
-                        <span class="badge ok">{t('console.richmenu.live.isDefault')}</span>
-                      </>
-                    ) : null}
-                  </th>
-                  <td>{id ? <code>{id}</code> : t('console.richmenu.live.notDeployed')}</td>
-                  <td>{served ? <code>{served.name}</code> : '–'}</td>
-                  <td>
-                    {!served ? (
-                      <span class="badge warn">{t('console.richmenu.live.missing')}</span>
-                    ) : local === undefined ? (
-                      <span class="badge">{t('console.richmenu.live.deployed')}</span>
-                    ) : local === served.name ? (
-                      <span class="badge ok">{t('console.richmenu.live.upToDate')}</span>
-                    ) : (
-                      <span class="badge warn">{t('console.richmenu.live.differs')}</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </>
   );
 };

@@ -18,6 +18,7 @@ import {
   StaffAccountError,
   type StaffAction,
 } from '../../console/staff-admin.ts';
+import { cols, DataTable, Field, PostButton, SelectField } from '../../console/ui.tsx';
 import { bangkokDate, formatDate } from '../../format.ts';
 import type { Translate } from '../../i18n.ts';
 import { STAFF_ROLES } from '../../store/schema.ts';
@@ -86,85 +87,64 @@ async function staffListPage(
         <h1>{t('console.staff.title')}</h1>
         <section aria-labelledby="accounts-h">
           <h2 id="accounts-h">{t('console.staff.accounts', { n: accounts.length })}</h2>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('console.staff.email')}</th>
-                  <th scope="col">{t('console.staff.name')}</th>
-                  <th scope="col">{t('console.staff.role')}</th>
-                  <th scope="col">{t('console.staff.totp')}</th>
-                  <th scope="col">{t('console.staff.state')}</th>
-                  <th scope="col">{t('console.staff.lastSignIn')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {accounts.map((a) => (
-                  <tr data-staff={a.email}>
-                    <th scope="row">
-                      <a href={`/console/staff/${a.id}`}>{a.email}</a>
-                    </th>
-                    <td>{a.displayName}</td>
-                    <td>{t(`console.roles.${a.role}`)}</td>
-                    <td>
-                      <TotpBadge t={t} account={a} />
-                    </td>
-                    <td>
-                      <StateBadge t={t} account={a} />
-                    </td>
-                    <td>
-                      {signIns.has(a.id)
-                        ? formatDateTime(lang, signIns.get(a.id)!)
-                        : t('console.staff.never')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable cols={cols(t, 'console.staff', 'email name role totp state lastSignIn')}>
+            {accounts.map((a) => (
+              <tr data-staff={a.email}>
+                <th scope="row">
+                  <a href={`/console/staff/${a.id}`}>{a.email}</a>
+                </th>
+                <td>{a.displayName}</td>
+                <td>{t(`console.roles.${a.role}`)}</td>
+                <td>
+                  <TotpBadge t={t} account={a} />
+                </td>
+                <td>
+                  <StateBadge t={t} account={a} />
+                </td>
+                <td>
+                  {signIns.has(a.id)
+                    ? formatDateTime(lang, signIns.get(a.id)!)
+                    : t('console.staff.never')}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </section>
         <section aria-labelledby="add-h">
           <h2 id="add-h">{t('console.staff.add.title')}</h2>
           <p class="hint">{t('console.staff.add.hint')}</p>
           <form method="post" action="/console/staff" class="stack">
             <Csrf token={c.get('staff').csrf} />
-            <div>
-              <label for="add-email">{t('console.staff.email')}</label>
-              <input
-                id="add-email"
-                name="email"
-                type="email"
-                autocomplete="off"
-                required
-                maxlength={254}
-                value={v.email}
-              />
-            </div>
-            <div>
-              <label for="add-name">{t('console.staff.name')}</label>
-              <input
-                id="add-name"
-                name="name"
-                type="text"
-                autocomplete="off"
-                maxlength={100}
-                value={v.name}
-              />
-            </div>
-            <div>
-              <label for="add-role">{t('console.staff.role')}</label>
-              <RoleSelect id="add-role" t={t} selected={v.role} />
-            </div>
-            <div>
-              <label for="add-lang">{t('console.staff.language')}</label>
-              <select id="add-lang" name="lang">
-                {(['th', 'en'] as const).map((l) => (
-                  <option value={l} selected={v.lang === l}>
-                    {t(`console.staff.langs.${l}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <Field
+              id="add-email"
+              label={t('console.staff.email')}
+              name="email"
+              type="email"
+              autocomplete="off"
+              required
+              maxlength={254}
+              value={v.email}
+            />
+            <Field
+              id="add-name"
+              label={t('console.staff.name')}
+              name="name"
+              type="text"
+              autocomplete="off"
+              maxlength={100}
+              value={v.name}
+            />
+            <RoleField id="add-role" label={t('console.staff.role')} t={t} selected={v.role} />
+            <SelectField
+              id="add-lang"
+              name="lang"
+              label={t('console.staff.language')}
+              options={(['th', 'en'] as const).map((l) => ({
+                value: l,
+                label: t(`console.staff.langs.${l}`),
+              }))}
+              selected={v.lang}
+            />
             <div class="actions">
               <button type="submit">{t('console.staff.add.submit')}</button>
             </div>
@@ -175,19 +155,18 @@ async function staffListPage(
   });
 }
 
-const RoleSelect: FC<{ id: string; t: Translate; selected: string; disabled?: boolean }> = ({
-  id,
-  t,
-  selected,
-  disabled,
-}) => (
-  <select id={id} name="role" disabled={disabled}>
-    {STAFF_ROLES.map((r) => (
-      <option value={r} selected={selected === r}>
-        {t(`console.roles.${r}`)}
-      </option>
-    ))}
-  </select>
+const RoleField: FC<{
+  id: string;
+  label: string;
+  t: Translate;
+  selected: string;
+  disabled?: boolean;
+}> = ({ t, ...p }) => (
+  <SelectField
+    {...p}
+    name="role"
+    options={STAFF_ROLES.map((r) => ({ value: r, label: t(`console.roles.${r}`) }))}
+  />
 );
 
 const TotpBadge: FC<{ t: Translate; account: StaffAccountRow }> = ({ t, account }) =>
@@ -316,10 +295,13 @@ staffRoutes.get('/staff/:id', async (c) => {
         <h2>{t('console.staff.role')}</h2>
         <form method="post" action={action('role')} class="stack">
           <Csrf token={csrf} />
-          <div>
-            <label for="role">{t('console.staff.newRole')}</label>
-            <RoleSelect id="role" t={t} selected={account.role} disabled={self} />
-          </div>
+          <RoleField
+            id="role"
+            label={t('console.staff.newRole')}
+            t={t}
+            selected={account.role}
+            disabled={self}
+          />
           <p class="hint">{t('console.staff.roleHint')}</p>
           <div class="actions">
             <button type="submit" disabled={self}>
@@ -331,39 +313,31 @@ staffRoutes.get('/staff/:id', async (c) => {
         <h2>{t('console.staff.access')}</h2>
         <div class="actions">
           {account.disabledAt === null ? (
-            <form method="post" action={action('disable')} class="inline">
-              <Csrf token={csrf} />
-              <button
-                type="submit"
-                class="danger"
-                disabled={self}
-                data-confirm={t('console.staff.confirm.disable', { email: account.email })}
-              >
-                {t('console.staff.disable')}
-              </button>
-            </form>
-          ) : (
-            <form method="post" action={action('enable')} class="inline">
-              <Csrf token={csrf} />
-              <button type="submit">{t('console.staff.enable')}</button>
-            </form>
-          )}
-          <form method="post" action={action('reset-totp')} class="inline">
-            <Csrf token={csrf} />
-            <button
-              type="submit"
-              class="secondary"
-              data-confirm={t('console.staff.confirm.resetTotp', { email: account.email })}
+            <PostButton
+              action={action('disable')}
+              csrf={csrf}
+              class="danger"
+              disabled={self}
+              confirm={t('console.staff.confirm.disable', { email: account.email })}
             >
-              {t('console.staff.resetTotp')}
-            </button>
-          </form>
-          <form method="post" action={action('sign-out')} class="inline">
-            <Csrf token={csrf} />
-            <button type="submit" class="secondary">
-              {t('console.staff.signOut')}
-            </button>
-          </form>
+              {t('console.staff.disable')}
+            </PostButton>
+          ) : (
+            <PostButton action={action('enable')} csrf={csrf}>
+              {t('console.staff.enable')}
+            </PostButton>
+          )}
+          <PostButton
+            action={action('reset-totp')}
+            csrf={csrf}
+            class="secondary"
+            confirm={t('console.staff.confirm.resetTotp', { email: account.email })}
+          >
+            {t('console.staff.resetTotp')}
+          </PostButton>
+          <PostButton action={action('sign-out')} csrf={csrf} class="secondary">
+            {t('console.staff.signOut')}
+          </PostButton>
         </div>
         <p class="hint">{t('console.staff.accessHint')}</p>
       </>
@@ -466,40 +440,33 @@ staffRoutes.get('/audit', async (c) => {
         <h1>{t('console.staff.audit.title')}</h1>
         <search>
           <form method="get" action="/console/audit" class="stack">
-            <div>
-              <label for="audit-staff">{t('console.staff.audit.account')}</label>
-              <select id="audit-staff" name="staff">
-                <option value="">{t('console.common.all')}</option>
-                {accounts.map((a) => (
-                  <option value={String(a.id)} selected={filter.staffId === a.id}>
-                    {a.email}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div>
-              <label for="audit-action">
-                {t('console.staff.audit.action')}{' '}
-                <span class="hint" id="audit-action-hint">
-                  {t('console.staff.audit.actionHint')}
-                </span>
-              </label>
-              <input
-                id="audit-action"
-                name="action"
-                type="text"
-                list="audit-actions"
-                autocomplete="off"
-                maxlength={80}
-                aria-describedby="audit-action-hint"
-                value={filter.action ?? ''}
-              />
+            <SelectField
+              id="audit-staff"
+              name="staff"
+              label={t('console.staff.audit.account')}
+              options={[
+                { value: '', label: t('console.common.all') },
+                ...accounts.map((a) => ({ value: String(a.id), label: a.email })),
+              ]}
+              selected={String(filter.staffId ?? '')}
+            />
+            <Field
+              id="audit-action"
+              label={t('console.staff.audit.action')}
+              hint={t('console.staff.audit.actionHint')}
+              name="action"
+              type="text"
+              list="audit-actions"
+              autocomplete="off"
+              maxlength={80}
+              value={filter.action ?? ''}
+            >
               <datalist id="audit-actions">
                 {actions.map((a) => (
                   <option value={a} />
                 ))}
               </datalist>
-            </div>
+            </Field>
             <div class="actions">
               <button type="submit">{t('console.staff.audit.filter')}</button>
               <a class="button secondary" href={`/console/audit.csv${auditQuery(filter)}`}>
@@ -511,37 +478,26 @@ staffRoutes.get('/audit', async (c) => {
         {page.length === 0 ? (
           <p>{t('console.common.none')}</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <caption class="visually-hidden">{t('console.staff.audit.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('console.staff.audit.at')}</th>
-                  <th scope="col">{t('console.staff.audit.actor')}</th>
-                  <th scope="col">{t('console.staff.audit.action')}</th>
-                  <th scope="col">{t('console.staff.audit.target')}</th>
-                  <th scope="col">{t('console.staff.audit.detail')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.map((r) => (
-                  <tr data-audit={r.id}>
-                    <td>
-                      <time datetime={isoBangkok(r.at)}>{formatDateTime(lang, r.at)}</time>
-                    </td>
-                    <td>{r.actor}</td>
-                    <td>
-                      <code>{r.action}</code>
-                    </td>
-                    <td>
-                      <Target target={r.target} emailOf={emailOf} />
-                    </td>
-                    <td>{r.detail ? <code>{r.detail}</code> : null}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('console.staff.audit.title')}
+            cols={cols(t, 'console.staff.audit', 'at actor action target detail')}
+          >
+            {page.map((r) => (
+              <tr data-audit={r.id}>
+                <td>
+                  <time datetime={isoBangkok(r.at)}>{formatDateTime(lang, r.at)}</time>
+                </td>
+                <td>{r.actor}</td>
+                <td>
+                  <code>{r.action}</code>
+                </td>
+                <td>
+                  <Target target={r.target} emailOf={emailOf} />
+                </td>
+                <td>{r.detail ? <code>{r.detail}</code> : null}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         <nav class="actions" aria-label={t('console.staff.audit.pages')}>
           {filter.before !== undefined ? (

@@ -18,6 +18,7 @@ import {
   trainingDraft,
 } from '../../console/cluster.ts';
 import { Csrf } from '../../console/layout.tsx';
+import { cols, DataTable, SelectField } from '../../console/ui.tsx';
 import { formatDay, formatWhen, isoTime } from '../../console/when.ts';
 import { LANGUAGES, type Lang } from '../../i18n.ts';
 import {
@@ -165,39 +166,33 @@ function Filters(p: { c: ConsoleContext; view: View }) {
   return (
     <form method="get" action="/console/unanswered" class="actions">
       <h2 class="visually-hidden">{t('console.unanswered.filters')}</h2>
-      <div>
-        <label for="f-days">{t('console.unanswered.period')}</label>
-        <select id="f-days" name="days">
-          {PERIODS.map((d) => (
-            <option value={String(d)} selected={d === v.days}>
-              {t('console.unanswered.days', { days: d })}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label for="f-lang">{t('console.unanswered.language')}</label>
-        <select id="f-lang" name="lang">
-          <option value="" selected={v.lang === undefined}>
-            {t('console.unanswered.allLanguages')}
-          </option>
-          {LANGUAGES.map((l) => (
-            <option value={l} selected={l === v.lang}>
-              {langName(p.c, l)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label for="f-state">{t('console.unanswered.state')}</label>
-        <select id="f-state" name="state">
-          {STATES.map((s) => (
-            <option value={s} selected={s === v.state}>
-              {t(`console.unanswered.states.${s}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="f-days"
+        name="days"
+        label={t('console.unanswered.period')}
+        options={PERIODS.map((d) => ({
+          value: String(d),
+          label: t('console.unanswered.days', { days: d }),
+        }))}
+        selected={String(v.days)}
+      />
+      <SelectField
+        id="f-lang"
+        name="lang"
+        label={t('console.unanswered.language')}
+        options={[
+          { value: '', label: t('console.unanswered.allLanguages') },
+          ...LANGUAGES.map((l) => ({ value: l, label: langName(p.c, l) })),
+        ]}
+        selected={v.lang ?? ''}
+      />
+      <SelectField
+        id="f-state"
+        name="state"
+        label={t('console.unanswered.state')}
+        options={STATES.map((s) => ({ value: s, label: t(`console.unanswered.states.${s}`) }))}
+        selected={v.state}
+      />
       <div>
         <button type="submit">{t('console.unanswered.apply')}</button>
       </div>
@@ -249,25 +244,11 @@ function TopicSection(p: {
           {t('console.unanswered.exportTopic')}
         </a>
       </p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('console.unanswered.col.count')}</th>
-              <th scope="col">{t('console.unanswered.col.example')}</th>
-              <th scope="col">{t('console.unanswered.col.langs')}</th>
-              <th scope="col">{t('console.unanswered.col.first')}</th>
-              <th scope="col">{t('console.unanswered.col.last')}</th>
-              <th scope="col">{t('console.unanswered.col.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((cl) => (
-              <ClusterRow c={p.c} view={p.view} cluster={cl} editor={p.editor} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable cols={cols(t, 'console.unanswered.col', 'count example langs first last actions')}>
+        {shown.map((cl) => (
+          <ClusterRow c={p.c} view={p.view} cluster={cl} editor={p.editor} />
+        ))}
+      </DataTable>
       {hidden.length > 0 ? (
         <p class="muted">
           {t('console.unanswered.more', {
@@ -307,12 +288,15 @@ function Trend(p: { c: ConsoleContext; now: number; before: number; peak: number
   );
 }
 
-function ClusterRow(p: {
+/** A group of similar questions on the page, and whether the viewer may mark them handled. */
+interface ClusterProps {
   c: ConsoleContext;
   view: View;
   cluster: Cluster<UnansweredRow>;
   editor: boolean;
-}) {
+}
+
+function ClusterRow(p: ClusterProps) {
   const t = consoleT(p.c);
   const lang = p.c.get('consoleLang');
   const cl = p.cluster;
@@ -375,12 +359,7 @@ function ViewFields(p: { view: View }) {
   );
 }
 
-function QuestionList(p: {
-  c: ConsoleContext;
-  view: View;
-  cluster: Cluster<UnansweredRow>;
-  editor: boolean;
-}) {
+function QuestionList(p: ClusterProps) {
   const t = consoleT(p.c);
   const lang = p.c.get('consoleLang');
   const questions = [...p.cluster.questions].reverse().slice(0, QUESTIONS_SHOWN);

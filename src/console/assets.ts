@@ -75,6 +75,9 @@ search{display:block}
 .line-bubble .footer{padding:8px 12px 12px}.line-bubble .footer span{display:block;text-align:center;color:var(--line-green);font-weight:700;padding:6px;border-top:1px solid #eee}
 @media (max-width:700px){
   nav.main a{padding:10px 8px}
+  /* Wide tables whose 4th and 5th columns (dates) matter less than the text on a phone. */
+  table.phone-hide-4-5 tr>:nth-child(4),table.phone-hide-4-5 tr>:nth-child(5){display:none}
+  table.phone-hide-4-5 tr>:nth-child(2){min-width:11rem}
   header.top{align-items:flex-start}
   main{padding:12px}
 }

@@ -20,7 +20,7 @@ export const DataTable: FC<
   PropsWithChildren<{ caption?: string; cols: readonly Child[]; class?: string }>
 > = (p) => (
   <div class="table-wrap">
-    <table>
+    <table class={p.class}>
       {p.caption !== undefined ? <caption class="visually-hidden">{p.caption}</caption> : null}
       <thead>
         <tr>

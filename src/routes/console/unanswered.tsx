@@ -244,7 +244,10 @@ function TopicSection(p: {
           {t('console.unanswered.exportTopic')}
         </a>
       </p>
-      <DataTable cols={cols(t, 'console.unanswered.col', 'count example langs first last actions')}>
+      <DataTable
+        class="phone-hide-4-5"
+        cols={cols(t, 'console.unanswered.col', 'count example langs first last actions')}
+      >
         {shown.map((cl) => (
           <ClusterRow c={p.c} view={p.view} cluster={cl} editor={p.editor} />
         ))}

@@ -861,24 +861,7 @@ const claimsDataset: DatasetDef = {
     };
   },
   /** A claim number is one claim: not also a benefit claim. */
-  async prepare(rows, ctx) {
-    const live = rows.filter((row) => !row.failed);
-    const other = await ctx.find(
-      'benefit_claims',
-      'id',
-      live.map((row) => row.values.id as string),
-      [],
-    );
-    for (const row of live) {
-      if (other.has(row.values.id as string)) {
-        ctx.error(row.line, {
-          column: 'id',
-          message: `"${row.values.id}" is already a benefit claim (benefit-claims): use its own number`,
-        });
-        row.failed = true;
-      }
-    }
-  },
+  prepare: claimNumberNotIn('benefit_claims', 'a benefit claim (benefit-claims)'),
 };
 
 const claimStatusDataset: DatasetDef = {
@@ -1005,6 +988,34 @@ interface StoredBenefitClaim {
   filed_date: string;
   status: BenefitClaimStatus;
   installments: number | null;
+}
+
+/**
+ * One claim number is one claim across both kinds: rows whose `id` is already a claim in
+ * `otherTable` fail (`what` names it and its dataset in the message).
+ */
+function claimNumberNotIn(
+  otherTable: string,
+  what: string,
+): (rows: ParsedRow[], ctx: PrepareContext) => Promise<void> {
+  return async (rows, ctx) => {
+    const live = rows.filter((row) => !row.failed);
+    const other = await ctx.find(
+      otherTable,
+      'id',
+      live.map((row) => row.values.id as string),
+      [],
+    );
+    for (const row of live) {
+      if (other.has(row.values.id as string)) {
+        ctx.error(row.line, {
+          column: 'id',
+          message: `"${row.values.id}" is already ${what}: use its own number`,
+        });
+        row.failed = true;
+      }
+    }
+  };
 }
 
 /**
@@ -1145,24 +1156,7 @@ const benefitClaimsDataset: DatasetDef = {
     };
   },
   /** A claim number is one claim: not also an unemployment claim. */
-  async prepare(rows, ctx) {
-    const live = rows.filter((row) => !row.failed);
-    const unemployment = await ctx.find(
-      'unemployment_claims',
-      'id',
-      live.map((row) => row.values.id as string),
-      [],
-    );
-    for (const row of live) {
-      if (unemployment.has(row.values.id as string)) {
-        ctx.error(row.line, {
-          column: 'id',
-          message: `"${row.values.id}" is already an unemployment claim (claims): use its own number`,
-        });
-        row.failed = true;
-      }
-    }
-  },
+  prepare: claimNumberNotIn('unemployment_claims', 'an unemployment claim (claims)'),
 };
 
 const benefitClaimStatusDataset: DatasetDef = {

@@ -27,6 +27,7 @@ import {
   type LoadEvent,
   lcg,
   openLoop,
+  type SendResult,
   type UserPool,
   userPool,
   wallMs,
@@ -109,31 +110,12 @@ async function phase(server: Child, mock: Child, url: string, evs: LoadEvent[], 
   const seen = await mock.ask<MockCollect>('collect');
   const after = await server.ask<ServerStatus>('status');
 
-  const arrivals = new Map(seen.replies);
-  const pushesTo = new Map<string, number[]>();
-  for (const [to, at] of seen.pushes) pushesTo.set(to, [...(pushesTo.get(to) ?? []), at]);
-  const ack: number[] = [];
-  const ackPersonal: number[] = [];
-  const e2r: number[] = [];
-  const e2rPersonal: number[] = [];
-  let lastAnswer = start;
-  let unanswered = 0;
-  evs.forEach((ev, i) => {
-    const r = results[i]!;
-    ack.push(r.ackMs);
-    if (ev.personal) ackPersonal.push(r.ackMs);
-    if (r.status !== 200) return;
-    // A push (reply token refused) answers the event too; the earliest one to that user.
-    const at = arrivals.get(ev.replyToken) ?? pushesTo.get(ev.userId)?.shift();
-    if (at === undefined) {
-      unanswered++;
-      return;
-    }
-    const ms = Math.max(0, at - r.sentAt);
-    e2r.push(ms);
-    if (ev.personal) e2rPersonal.push(ms);
-    lastAnswer = Math.max(lastAnswer, at);
-  });
+  const { ack, ackPersonal, e2r, e2rPersonal, unanswered, lastAnswer } = matchAnswers(
+    evs,
+    results,
+    seen,
+    start,
+  );
   const answered = e2r.length;
   return {
     events: evs.length,
@@ -156,6 +138,44 @@ async function phase(server: Child, mock: Child, url: string, evs: LoadEvent[], 
     mockCpuMsPerEvent: round((seen.cpuMs - mockBefore.cpuMs) / evs.length, 3),
     generatorCpuMsPerEvent: round((cpu.user + cpu.system) / 1000 / evs.length, 3),
   };
+}
+
+/**
+ * Each sent event's answer at the LINE mock: its reply, or else (reply token refused) the
+ * earliest push to that user. Latencies in ms (ack: HTTP response; e2r: sent → answer at the
+ * mock), personal ones apart; `lastAnswer` is the wall time of the latest answer (≥ `start`).
+ */
+export function matchAnswers(
+  evs: readonly LoadEvent[],
+  results: readonly SendResult[],
+  seen: Pick<MockCollect, 'replies' | 'pushes'>,
+  start: number,
+) {
+  const arrivals = new Map(seen.replies);
+  const pushesTo = new Map<string, number[]>();
+  for (const [to, at] of seen.pushes) pushesTo.set(to, [...(pushesTo.get(to) ?? []), at]);
+  const ack: number[] = [];
+  const ackPersonal: number[] = [];
+  const e2r: number[] = [];
+  const e2rPersonal: number[] = [];
+  let lastAnswer = start;
+  let unanswered = 0;
+  evs.forEach((ev, i) => {
+    const r = results[i]!;
+    ack.push(r.ackMs);
+    if (ev.personal) ackPersonal.push(r.ackMs);
+    if (r.status !== 200) return;
+    const at = arrivals.get(ev.replyToken) ?? pushesTo.get(ev.userId)?.shift();
+    if (at === undefined) {
+      unanswered++;
+      return;
+    }
+    const ms = Math.max(0, at - r.sentAt);
+    e2r.push(ms);
+    if (ev.personal) e2rPersonal.push(ms);
+    lastAnswer = Math.max(lastAnswer, at);
+  });
+  return { ack, ackPersonal, e2r, e2rPersonal, unanswered, lastAnswer };
 }
 
 type PhaseResult = Awaited<ReturnType<typeof phase>>;

@@ -35,7 +35,7 @@ import {
   wallMs,
 } from './load.ts';
 import { round, summarise } from './stats.ts';
-import { type Load, type MockCollect, waitForAnswers } from './webhook.ts';
+import { type Load, type MockCollect, matchAnswers, waitForAnswers } from './webhook.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WRANGLER = join(
@@ -206,28 +206,7 @@ async function phase(mock: Child, url: string, evs: LoadEvent[], load: Load, qui
   const accepted = results.filter((r) => r.status === 200).length;
   await waitForAnswers(mock, accepted, quietMs);
   const seen = await mock.ask<MockCollect>('collect');
-  const arrivals = new Map(seen.replies);
-  const pushesTo = new Map<string, number[]>();
-  for (const [to, at] of seen.pushes) pushesTo.set(to, [...(pushesTo.get(to) ?? []), at]);
-  const ack: number[] = [];
-  const e2r: number[] = [];
-  const e2rPersonal: number[] = [];
-  let lastAnswer = begin;
-  let unanswered = 0;
-  evs.forEach((ev, i) => {
-    const r = results[i]!;
-    ack.push(r.ackMs);
-    if (r.status !== 200) return;
-    const at = arrivals.get(ev.replyToken) ?? pushesTo.get(ev.userId)?.shift();
-    if (at === undefined) {
-      unanswered++;
-      return;
-    }
-    const ms = Math.max(0, at - r.sentAt);
-    e2r.push(ms);
-    if (ev.personal) e2rPersonal.push(ms);
-    lastAnswer = Math.max(lastAnswer, at);
-  });
+  const { ack, e2r, e2rPersonal, unanswered, lastAnswer } = matchAnswers(evs, results, seen, begin);
   return {
     events: evs.length,
     accepted,

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sqlLiteral, writeDemoDataSql } from '../src/cli/seed.ts';
+import { stopProcessGroup } from '../test/helpers/process-group.ts';
 import { type Child, start } from './child.ts';
 import {
   buildEvents,
@@ -159,19 +160,7 @@ async function startDevWorker(persist: string, mockUrl: string): Promise<DevWork
   void exited.then(() => (gone = true));
   const stop = async () => {
     if (gone || proc.pid === undefined) return;
-    const signal = (s: NodeJS.Signals) => {
-      try {
-        process.kill(-proc.pid!, s);
-      } catch {
-        // already gone
-      }
-    };
-    signal('SIGTERM');
-    const stopped = await Promise.race([
-      exited.then(() => true),
-      new Promise<false>((r) => setTimeout(() => r(false), 10_000)),
-    ]);
-    if (!stopped) signal('SIGKILL');
+    await stopProcessGroup(proc.pid, exited);
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {

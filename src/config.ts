@@ -150,9 +150,22 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     throw new ConfigError('LINE_BOT_BASIC_ID', `must look like @ssothai, got "${lineBotBasicId}"`);
   }
 
-  const pushRatePerSecond = parsePushRate(env.PUSH_RATE_PER_SECOND);
+  const pushRatePerSecond = parseRate(
+    'PUSH_RATE_PER_SECOND',
+    env.PUSH_RATE_PER_SECOND,
+    100,
+    200,
+    "LINE's multicast limit",
+  );
   const notifyQuietHours = parseQuietHours(env.NOTIFY_QUIET_HOURS);
-  const notifyPushRate = parseNotifyPushRate(env.NOTIFY_PUSH_RATE);
+  // Default 1,000/s: half of LINE's push limit, the rest left to the chat's own pushes.
+  const notifyPushRate = parseRate(
+    'NOTIFY_PUSH_RATE',
+    env.NOTIFY_PUSH_RATE,
+    1000,
+    2000,
+    "LINE's push limit",
+  );
   const processThreads = parseProcessThreads(env.PROCESS_THREADS);
 
   return {
@@ -225,14 +238,18 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
-function parsePushRate(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return 100;
+/** A rate per second from 1 to `max` (LINE's limit, named by `limit`); `fallback` when unset. */
+function parseRate(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  max: number,
+  limit: string,
+): number {
+  if (value === undefined || value.trim() === '') return fallback;
   const rate = Number(value);
-  if (!Number.isFinite(rate) || rate < 1 || rate > 200) {
-    throw new ConfigError(
-      'PUSH_RATE_PER_SECOND',
-      `must be a number from 1 to 200 (LINE's multicast limit), got "${value}"`,
-    );
+  if (!Number.isFinite(rate) || rate < 1 || rate > max) {
+    throw new ConfigError(name, `must be a number from 1 to ${max} (${limit}), got "${value}"`);
   }
   return rate;
 }
@@ -256,19 +273,6 @@ export function parseQuietHours(value: string | undefined): QuietHours | null {
     throw new ConfigError('NOTIFY_QUIET_HOURS', `start and end are the same ("${raw}"); use off`);
   }
   return { from, to };
-}
-
-/** Default 1,000/s: half of LINE's push limit, the rest left to the chat's own pushes. */
-function parseNotifyPushRate(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return 1000;
-  const rate = Number(value);
-  if (!Number.isFinite(rate) || rate < 1 || rate > 2000) {
-    throw new ConfigError(
-      'NOTIFY_PUSH_RATE',
-      `must be a number from 1 to 2000 (LINE's push limit), got "${value}"`,
-    );
-  }
-  return rate;
 }
 
 function parseOrigin(name: string, value: string | undefined, fallback: string): string {

@@ -23,6 +23,7 @@ import { migrateNodeStore, type NodeStore, openNodeStore } from '../../src/store
 import { isSeeded, seedDemoData } from '../../src/store/seed.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { type LineMock, startLineMock } from '../helpers/line-mock.ts';
+import { stopProcessGroup } from '../helpers/process-group.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Quotes, `$` and `#` on purpose: it must reach the Worker unchanged (env file, not argv). */
@@ -116,20 +117,7 @@ async function startWorker(): Promise<void> {
 async function stopWorker(): Promise<void> {
   // Normally the last test stopped it; after a failure, SIGTERM and then SIGKILL.
   if (worker?.pid !== undefined && worker.exitCode === null && worker.signalCode === null) {
-    const group = -worker.pid;
-    const signal = (s: NodeJS.Signals) => {
-      try {
-        process.kill(group, s);
-      } catch {
-        // already gone
-      }
-    };
-    signal('SIGTERM');
-    const stopped = await Promise.race([
-      exited.then(() => true),
-      new Promise<false>((r) => setTimeout(() => r(false), 10_000)),
-    ]);
-    if (!stopped) signal('SIGKILL');
+    await stopProcessGroup(worker.pid, exited);
   }
   await node?.dispose();
   await mock?.close();

@@ -549,10 +549,20 @@ export const CANCELLABLE: readonly JobStatus[] = ['scheduled', 'pending', 'runni
 
 /** Stops a job for good: nothing more is sent (a call already under way finishes). */
 export async function cancelJob(store: Store, jobId: number, now: number): Promise<boolean> {
+  return moveJob(store, jobId, CANCELLABLE, { status: 'cancelled', finishedAt: now });
+}
+
+/** Sets `set` on the job if its status is one of `from`; false when it was not. */
+async function moveJob(
+  store: Store,
+  jobId: number,
+  from: readonly JobStatus[],
+  set: Partial<PushJobRow>,
+): Promise<boolean> {
   const rows = await store.db
     .update(pushJobs)
-    .set({ status: 'cancelled', finishedAt: now })
-    .where(and(eq(pushJobs.id, jobId), inArray(pushJobs.status, [...CANCELLABLE])))
+    .set(set)
+    .where(and(eq(pushJobs.id, jobId), inArray(pushJobs.status, [...from])))
     .returning({ id: pushJobs.id });
   return rows.length > 0;
 }
@@ -562,12 +572,7 @@ export async function cancelJob(store: Store, jobId: number, now: number): Promi
  * and skips it until it is resumed. Its batches and their retry keys stay as they are.
  */
 export async function pauseJob(store: Store, jobId: number): Promise<boolean> {
-  const rows = await store.db
-    .update(pushJobs)
-    .set({ status: 'paused' })
-    .where(and(eq(pushJobs.id, jobId), eq(pushJobs.status, 'running')))
-    .returning({ id: pushJobs.id });
-  return rows.length > 0;
+  return moveJob(store, jobId, ['running'], { status: 'paused' });
 }
 
 /**
@@ -575,12 +580,7 @@ export async function pauseJob(store: Store, jobId: number): Promise<boolean> {
  * before the pause is not sent again and one LINE accepted under way answers 409.
  */
 export async function resumeJob(store: Store, jobId: number): Promise<boolean> {
-  const rows = await store.db
-    .update(pushJobs)
-    .set({ status: 'running' })
-    .where(and(eq(pushJobs.id, jobId), eq(pushJobs.status, 'paused')))
-    .returning({ id: pushJobs.id });
-  return rows.length > 0;
+  return moveJob(store, jobId, ['paused'], { status: 'running' });
 }
 
 export async function getJobProgress(

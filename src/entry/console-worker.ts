@@ -13,7 +13,7 @@ import { CONSOLE_STRINGS } from '../console/strings.ts';
 import { createI18n } from '../i18n.ts';
 import { consoleRoutes } from '../routes/console/index.tsx';
 import { openD1Session } from '../store/d1.ts';
-import { configProblem, type WorkerBindings, workerDeps } from './worker.ts';
+import { configProblem, type WorkerBindings, workerDeps } from './worker-deps.ts';
 
 /** Every console request reads its own writes (a session cookie, a saved draft): the primary. */
 const sessions = new WeakMap<Request, ReturnType<typeof openD1Session>>();
@@ -25,10 +25,7 @@ const app = createApp(
   (c: Context) => {
     const env = c.env as WorkerBindings;
     const session = sessions.get(c.req.raw) ?? openD1Session(env.DB, 'first-primary');
-    return {
-      ...workerDeps(env, (p) => c.executionCtx.waitUntil(p), undefined, session.store),
-      i18n,
-    };
+    return workerDeps(env, (p) => c.executionCtx.waitUntil(p), i18n, undefined, session.store);
   },
   { console: consoleRoutes, bot: false },
 );

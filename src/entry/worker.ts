@@ -20,19 +20,9 @@
  */
 import type { Context } from 'hono';
 import { createApp } from '../app.ts';
-import { type Config, ConfigError, type Env, parseConfig } from '../config.ts';
-import {
-  DEFAULT_TUNING,
-  type Deps,
-  type Events,
-  realSleep,
-  systemClock,
-  type Tuning,
-} from '../deps.ts';
-import { localEvents, processWebhookEvent } from '../dispatcher.ts';
+import { DEFAULT_TUNING, type Deps, type Tuning } from '../deps.ts';
+import { processWebhookEvent } from '../dispatcher.ts';
 import { createI18n } from '../i18n.ts';
-import { createLineClient } from '../line/client.ts';
-import { createSignatureVerifier, type SignatureVerifier } from '../line/signature.ts';
 import { createLogger } from '../log.ts';
 import { runPushJobs } from '../news/push-jobs.ts';
 import { warmUp } from '../nlu/index.ts';
@@ -47,204 +37,34 @@ import {
   listStaleWebhookEvents,
 } from '../store/dead-letters.ts';
 import { listActiveJobs, nextPendingAt, readyBatchNumbers } from '../store/push-jobs.ts';
-import { listUnfinishedWebhookEvents, recordWebhookEvents } from '../store/webhook-events.ts';
+import { listUnfinishedWebhookEvents } from '../store/webhook-events.ts';
+import {
+  configProblem,
+  type EventMessage,
+  envState,
+  type PushMessage,
+  QUEUE_TUNING,
+  sendAll,
+  sendEvents,
+  workerDeps as sharedWorkerDeps,
+  type WorkerBindings,
+} from './worker-deps.ts';
 
-export interface WorkerBindings {
-  DB: D1Database;
-  /** The events queue's producer (wrangler.toml `[[queues.producers]]`). */
-  EVENTS_QUEUE?: Queue<EventMessage>;
-  /** The push queue's producer. */
-  PUSH_QUEUE?: Queue<PushMessage>;
-  [key: string]: unknown;
-}
+export type { EventMessage, PushMessage, WorkerBindings } from './worker-deps.ts';
+export { configProblem } from './worker-deps.ts';
 
-/**
- * A message of the events queue: a recorded event's id. `stale`: sent by the sweep, with the
- * event's `attempts` as the sweep saw them; its first delivery claims the event only if they
- * are unchanged (claimSweptWebhookEvent), later deliveries (its own retries) as any message.
- */
-export interface EventMessage {
-  id: string;
-  stale?: number;
-}
-
+/** The bot's strings and the NLU model, built at isolate start-up, so no request pays for them. */
 const i18n = createI18n();
-// The NLU model is built at isolate start-up, so no request pays for it.
 warmUp();
-/** A message of the push queue: send one ready batch of this news push job. */
-export interface PushMessage {
-  job: number;
-}
 
-/** The queues the Worker uses; none (undefined) means that work is done without a queue. */
-interface Queues {
-  events: Queue<EventMessage> | undefined;
-  pushes: Queue<PushMessage> | undefined;
-}
-
-const perEnv = new WeakMap<
-  object,
-  { config: Config; signature: SignatureVerifier; queues: Queues }
->();
-
-function envState(env: WorkerBindings) {
-  let state = perEnv.get(env);
-  if (!state) {
-    const vars: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
-    const config = parseConfig(vars as Env);
-    state = {
-      config,
-      signature: createSignatureVerifier(config.channelSecret),
-      queues: queuesOf(env),
-    };
-    perEnv.set(env, state);
-  }
-  return state;
-}
-
-/**
- * Where the Worker sends work: EVENT_PROCESSING = "queue" (the default with the EVENTS_QUEUE
- * binding) or "inline" (in `waitUntil`; the default without it); PUSH_PROCESSING = "queue" (the
- * default with the PUSH_QUEUE binding) or "cron" (the cron sends; the default without it).
- * "queue" without its binding is a configuration error: the Worker fails closed rather than
- * work from the wrong place.
- */
-function queuesOf(env: WorkerBindings): Queues {
-  return {
-    events: queueFor<EventMessage>(env, 'EVENT_PROCESSING', 'inline', 'EVENTS_QUEUE'),
-    pushes: queueFor<PushMessage>(env, 'PUSH_PROCESSING', 'cron', 'PUSH_QUEUE'),
-  };
-}
-
-function queueFor<T>(
-  env: WorkerBindings,
-  variable: string,
-  without: string,
-  binding: string,
-): Queue<T> | undefined {
-  const value = env[binding];
-  const bound = value && typeof value === 'object' ? (value as Queue<T>) : undefined;
-  const raw = env[variable];
-  const mode = typeof raw === 'string' ? raw.trim() : '';
-  if (mode === '') return bound;
-  if (mode === without) return undefined;
-  if (mode !== 'queue') {
-    throw new ConfigError(variable, `must be "queue" or "${without}", got "${mode}"`);
-  }
-  if (!bound) {
-    throw new ConfigError(
-      variable,
-      `is "queue" but the Worker has no ${binding} binding (wrangler.toml [[queues.producers]])`,
-    );
-  }
-  return bound;
-}
-
-/**
- * The queue consumer's timings: a retry goes back to the queue (with its backoff) instead of
- * waiting in the isolate, so LINE and a busy D1 get short in-place retries only.
- */
-const QUEUE_TUNING: Tuning = {
-  ...DEFAULT_TUNING,
-  replyAttempts: 2,
-  pushAttempts: 2,
-  processBusyMs: 5_000,
-};
-
+/** The bot Worker's Deps (src/entry/worker-deps.ts) with the bot's strings. */
 export function workerDeps(
   env: WorkerBindings,
   waitUntil: (p: Promise<unknown>) => void,
-  tuning: Tuning = DEFAULT_TUNING,
-  store: Store = openD1Store(env.DB),
+  tuning?: Tuning,
+  store?: Store,
 ): Deps {
-  const { config, signature, queues } = envState(env);
-  const log = createLogger(config.logLevel);
-  const deps: Deps = {
-    config,
-    store,
-    line: createLineClient({
-      channelAccessToken: config.channelAccessToken,
-      apiBaseUrl: config.lineApiBaseUrl,
-    }),
-    i18n,
-    log,
-    clock: systemClock,
-    sleep: realSleep,
-    signature,
-    defer: (work) =>
-      waitUntil(work().catch((err: unknown) => log.error('deferred work failed', { error: err }))),
-    tuning,
-    events: queues.events ? queuedEvents(queues.events, () => deps) : localEvents(() => deps),
-  };
-  return deps;
-}
-
-/**
- * The events seam with the queue: `record` writes the events 'pending' (the consumer claims
- * them) and sends the new ones to the queue before resolving, so the webhook answers 200 only
- * once they are there; a failed send is logged and left to the sweep (the events are recorded).
- * Nothing is left for the webhook to process itself. `process` sends one event to the queue
- * (an operator's replay); an event left 'processing' is recovered by the sweep, not here.
- */
-function queuedEvents(queue: Queue<EventMessage>, deps: () => Deps): Events {
-  return {
-    async record(rows) {
-      const toProcess = new Set<string>();
-      const pending = rows.map((row) => {
-        if (row.status !== 'processing') return row;
-        toProcess.add(row.webhookEventId);
-        return { ...row, status: 'pending' as const, attempts: 0 };
-      });
-      const fresh = await recordWebhookEvents(deps().store, pending);
-      const ids = fresh.filter((id) => toProcess.has(id));
-      try {
-        await sendEvents(
-          queue,
-          ids.map((id) => ({ id })),
-        );
-      } catch (err) {
-        deps().log.error('webhook events recorded but not queued; the sweep queues them', {
-          error: String(err),
-          webhookEventIds: ids,
-        });
-      }
-      return [];
-    },
-    async process(id) {
-      await sendEvents(queue, [{ id }]);
-    },
-  };
-}
-
-/** Messages per sendBatch call (Cloudflare's limit: 100 and 256 KB; an id is ~40 bytes). */
-const SEND_BATCH_MAX = 100;
-
-async function sendEvents(
-  queue: Queue<EventMessage>,
-  bodies: readonly EventMessage[],
-  delaySeconds = 0,
-): Promise<void> {
-  await sendAll(
-    queue,
-    bodies.map((body) => ({ body, delaySeconds })),
-  );
-}
-
-/** Sends messages in sendBatch calls of at most SEND_BATCH_MAX, each with its own delay. */
-async function sendAll<T>(
-  queue: Queue<T>,
-  messages: readonly { body: T; delaySeconds: number }[],
-): Promise<void> {
-  for (let i = 0; i < messages.length; i += SEND_BATCH_MAX) {
-    await queue.sendBatch(
-      messages.slice(i, i + SEND_BATCH_MAX).map(({ body, delaySeconds }) => ({
-        body,
-        contentType: 'json' as const,
-        ...(delaySeconds > 0 ? { delaySeconds } : {}),
-      })),
-    );
-  }
+  return sharedWorkerDeps(env, waitUntil, i18n, tuning, store);
 }
 
 /**
@@ -547,23 +367,6 @@ const PUSH_CRON_BUDGET_MS = 25_000;
 const NOTIFY_CRON_BUDGET_MS = 20_000;
 const NOTIFY_CRON_MAX_PUSHES = 3000;
 const NOTIFY_CRON_CONCURRENCY = 6;
-
-/**
- * Fail closed: with a secret missing outside NODE_ENV=development (or any variable malformed) the
- * Worker serves nothing — every request gets 503 and one clear line is logged, as a Node server
- * refuses to start. The console's Worker (console-worker.ts) checks the same way.
- */
-export function configProblem(env: WorkerBindings): string | undefined {
-  try {
-    envState(env);
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    const line = `configuration error: ${err.message}`;
-    console.error(line);
-    return line;
-  }
-}
 
 /**
  * The reference offices, once per isolate (Node loads them at start-up): the entry's job, so no
